@@ -1,0 +1,81 @@
+#!/bin/sh
+# build.sh [--config-only] CELL: configure and build build/linux for one
+# matrix cell, out of tree in build/out/CELL, through ccache.
+#
+# CELL names configs/CELL.config (or is a path to a fragment). Its header
+# says "# arch: ..." (default s390), "# targets: ..." (default: the whole
+# kernel and modules). The fragment goes onto configs/base-ARCH.config and
+# allnoconfig; every symbol the merged fragment sets must have that value in
+# the final .config, or the build fails listing the ones that were dropped.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+config_only=0
+[ "${1:-}" != --config-only ] || { config_only=1; shift; }
+[ $# -eq 1 ] || die "usage: build.sh [--config-only] CELL"
+case $1 in
+*/*) cell_file=$1 ;;
+*) cell_file=$TOP/configs/$1.config ;;
+esac
+[ -f "$cell_file" ] || die "no cell $1; cells: $(cd "$TOP/configs" && ls | grep -v '^base-' | sed 's/\.config$//' | tr '\n' ' ')"
+cell=$(basename "$cell_file" .config)
+
+header() { sed -n "s/^# $1: *//p" "$cell_file" | head -n 1; }
+arch=$(header arch)
+arch=${arch:-s390}
+targets=$(header targets)
+
+out=$OUT/$cell
+log=$LOGS/build-$cell.log
+repro="make build CELL=$cell"
+mkdir -p "$out"
+: >"$log"
+
+export KBUILD_BUILD_TIMESTAMP="$BASE_DATE" KBUILD_BUILD_USER=zpci KBUILD_BUILD_HOST=harness
+export CCACHE_BASEDIR="$TOP"
+if [ "$arch" = s390 ]; then
+	kmake="make -C $SRC O=$out ARCH=s390 CROSS_COMPILE=$S390_CROSS CC=ccache\ ${S390_CROSS}gcc"
+else
+	kmake="make -C $SRC O=$out ARCH=$arch CC=ccache\ gcc"
+fi
+# $kmake holds one argument with a space (CC=...), so run it through eval.
+kmake() { eval "$kmake" '"$@"'; }
+
+# Later fragments win, as with merge_config.sh.
+merged=$out/fragment.config
+cat "$TOP/configs/base-$arch.config" "$cell_file" | awk '
+	/^CONFIG_[A-Za-z0-9_]+=/ { sym = $0; sub(/=.*/, "", sym); val[sym] = $0; if (!(sym in seen)) { seen[sym] = 1; order[n++] = sym } }
+	/^# CONFIG_[A-Za-z0-9_]+ is not set/ { sym = $2; val[sym] = $0; if (!(sym in seen)) { seen[sym] = 1; order[n++] = sym } }
+	END { for (i = 0; i < n; i++) print val[order[i]] }' >"$merged.new"
+
+# Reconfigure only when the fragment changed, so rebuilds stay incremental.
+if ! cmp -s "$merged.new" "$merged" || [ ! -f "$out/.config" ]; then
+	run_logged "configure $cell" "$log" "$repro" \
+		kmake KCONFIG_ALLCONFIG="$merged.new" allnoconfig
+	mv "$merged.new" "$merged"
+else
+	rm -f "$merged.new"
+fi
+
+dropped=$(awk '
+	FNR == NR { if ($0 ~ /^CONFIG_/) { sym = $0; sub(/=.*/, "", sym); have[sym] = $0 } next }
+	/^CONFIG_/ { sym = $0; sub(/=.*/, "", sym)
+		if (have[sym] != $0) printf "%s (requested %s, got %s)\n", sym, substr($0, length(sym) + 2), sym in have ? substr(have[sym], length(sym) + 2) : "n" }
+	/^# CONFIG_/ { if (have[$2] ~ /=[ym]$/) printf "%s (requested n, got %s)\n", $2, substr(have[$2], length($2) + 2) }
+	' "$out/.config" "$merged")
+if [ -n "$dropped" ]; then
+	rm -f "$merged"
+	printf 'FAILED: cell %s: requested Kconfig values that did not land in %s/.config:\n%s\nreproduce with: %s\n' \
+		"$cell" "${out#$TOP/}" "$dropped" "$repro" >&2
+	exit 1
+fi
+[ "$config_only" = 0 ] || { say "build: $cell configured"; exit 0; }
+
+start=$(date +%s)
+run_logged "build $cell" "$log" "$repro" kmake -j"$JOBS" $targets
+if [ -z "$targets" ] && grep -q '^CONFIG_MODULES=y' "$out/.config"; then
+	rm -rf "$out/modroot"
+	run_logged "modules_install $cell" "$log" "$repro" \
+		kmake INSTALL_MOD_PATH="$out/modroot" modules_install
+fi
+say "build: $cell done in $(( $(date +%s) - start ))s (log ${log#$TOP/})"

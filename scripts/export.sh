@@ -1,0 +1,27 @@
+#!/bin/sh
+# Regenerate patches/ (or the directory given) from build/linux base..HEAD:
+# git format-patch output, a quilt series file and a cover letter whose
+# subject and text come from cover-letter.txt. Same tree, same bytes.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+dest=${1:-$TOP/patches}
+mkdir -p "$dest"
+[ -z "$(git_src status --porcelain --untracked-files=no)" ] ||
+	warn "build/linux has uncommitted changes; they are not exported"
+
+rm -f "$dest"/*.patch
+n=$(git_src rev-list --count base..HEAD)
+if [ "$n" -gt 0 ]; then
+	git_src -c branch.series.description="$(cat "$TOP/cover-letter.txt")" \
+		format-patch -q --no-signature --base=base --cover-letter \
+		--cover-from-description=subject -o "$dest" base..HEAD
+fi
+(cd "$dest" && ls | grep -E '^[0-9]{4}-.*\.patch$' | grep -v '^0000-cover-letter' || true) \
+	>"$dest/series"
+
+# build/linux is now exactly what patches/ describes.
+if [ "$dest" = "$TOP/patches" ]; then
+	printf '%s %s\n' "$(series_fingerprint)" "$(git_src rev-parse HEAD)" >"$SERIES_STAMP"
+fi
+say "export: $n patches in $dest"

@@ -1,0 +1,48 @@
+#!/bin/sh
+# initramfs.sh CELL: build the guest programs and pack build/out/CELL/
+# initramfs.cpio: /init, /tests (programs and their list) and, for cells with
+# modules, /lib/modules with a load order taken from modules.dep.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 1 ] || die "usage: initramfs.sh CELL"
+cell=$1
+out=$OUT/$cell
+hdr=$OUT/headers
+guest=$OUT/guest
+log=$LOGS/initramfs-$cell.log
+repro="scripts/initramfs.sh $cell"
+[ -x "$out/usr/gen_init_cpio" ] || die "$cell is not built (or cannot boot): make build CELL=$cell"
+: >"$log"
+
+# The series' uAPI headers, so guest programs see its new definitions.
+run_logged "headers_install" "$log" "$repro" \
+	make -C "$SRC" O="$hdr" ARCH=s390 headers_install
+mkdir -p "$guest"
+run_logged "guest programs" "$log" "$repro" \
+	make -C "$TOP/tests/guest" OUT="$guest" HDR="$hdr/usr/include" \
+		SELFTESTS="$SRC/tools/testing/selftests"
+
+spec=$out/initramfs.spec
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	for d in /proc /sys /tests /lib /lib/modules; do echo "dir $d 0755 0 0"; done
+	echo "file /init $guest/init 0755 0 0"
+	echo "file /tests/list $guest/list 0644 0 0"
+	for p in $(cat "$guest/list") zpci_info; do
+		echo "file /tests/$p $guest/$p 0755 0 0"
+	done
+	dep=$(find "$out/modroot" -name modules.dep 2>/dev/null | head -n 1)
+	if [ -n "$dep" ] && [ -s "$dep" ]; then
+		# modules.dep lines are "mod.ko: dep.ko ..."; tsort puts deps first.
+		awk -F'[: ]+' '{ print $1, $1; for (i = 2; i <= NF; i++) if ($i != "") print $i, $1 }' "$dep" |
+			tsort | xargs -r -n1 basename >"$out/modules.order"
+		moddir=$(dirname "$dep")
+		for m in $(cat "$out/modules.order"); do
+			echo "file /lib/modules/$m $(find "$moddir" -name "$m" | head -n 1) 0644 0 0"
+		done
+		echo "file /lib/modules/order $out/modules.order 0644 0 0"
+	fi
+} >"$spec"
+run_logged "gen_init_cpio" "$log" "$repro" sh -c "'$out/usr/gen_init_cpio' '$spec' >'$out/initramfs.cpio'"

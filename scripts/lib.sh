@@ -1,0 +1,56 @@
+# Shared by every script: paths, the pinned base, identity and error helpers.
+# Source it; do not run it.
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$TOP/build
+SRC=$BUILD/linux
+OUT=$BUILD/out
+LOGS=$BUILD/logs
+. "$TOP/base.conf"
+
+# Author and committer of every patch in the queue.
+DEV_NAME="zPCI VFIO Developers"
+DEV_EMAIL="zpci-vfio@example.org"
+
+JOBS=$(( $(nproc) + 1 ))
+S390_CROSS=s390x-linux-gnu-
+
+mkdir -p "$LOGS"
+
+say() { printf '%s\n' "$*"; }
+warn() { printf '%s: warning: %s\n' "${0##*/}" "$*" >&2; }
+die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+
+# fail_with_log WHAT LOG REPRO: report a failed job the project's way: what
+# failed, the end of its log, and the one command that reproduces it.
+fail_with_log() {
+	printf '\nFAILED: %s\n--- last lines of %s ---\n' "$1" "$2" >&2
+	tail -n "${TAIL_LINES:-25}" "$2" >&2
+	printf -- '---\nreproduce with: %s\n' "$3" >&2
+	exit 1
+}
+
+# run_logged WHAT LOG REPRO CMD...: run CMD with its output appended to LOG.
+run_logged() {
+	_what=$1 _log=$2 _repro=$3
+	shift 3
+	"$@" >>"$_log" 2>&1 || fail_with_log "$_what" "$_log" "$_repro"
+}
+
+# Git in build/linux, isolated from the user's configuration so that patches
+# apply and export byte for byte the same everywhere.
+git_src() {
+	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 git -C "$SRC" "$@"
+}
+
+# The queue's fingerprint: what build/linux was last made from.
+series_fingerprint() {
+	(cd "$TOP/patches" && cat series $(cat series) 2>/dev/null) | sha256sum | cut -d' ' -f1
+}
+SERIES_STAMP=$SRC/.git/harness-series
+
+# The leading comment of a cell's fragment: what the cell is for.
+cell_description() {
+	awk '/^# [a-z0-9_]+:/ { next } /^# CONFIG_/ || !/^# / { exit }
+		{ sub(/^# /, ""); printf "%s%s", sep, $0; sep = " " } END { print "" }' "$1"
+}
