@@ -58,10 +58,11 @@ else
 fi
 
 dropped=$(awk '
+	function got(sym) { return (sym in have) ? substr(have[sym], length(sym) + 2) : "n" }
 	FNR == NR { if ($0 ~ /^CONFIG_/) { sym = $0; sub(/=.*/, "", sym); have[sym] = $0 } next }
-	/^CONFIG_/ { sym = $0; sub(/=.*/, "", sym)
-		if (have[sym] != $0) printf "%s (requested %s, got %s)\n", sym, substr($0, length(sym) + 2), sym in have ? substr(have[sym], length(sym) + 2) : "n" }
-	/^# CONFIG_/ { if (have[$2] ~ /=[ym]$/) printf "%s (requested n, got %s)\n", $2, substr(have[$2], length($2) + 2) }
+	/^CONFIG_/ { sym = $0; sub(/=.*/, "", sym); want = substr($0, length(sym) + 2)
+		if (got(sym) != want) printf "%s (requested %s, got %s)\n", sym, want, got(sym) }
+	/^# CONFIG_/ { if (got($2) != "n") printf "%s (requested n, got %s)\n", $2, got($2) }
 	' "$out/.config" "$merged")
 if [ -n "$dropped" ]; then
 	rm -f "$merged"

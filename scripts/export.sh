@@ -5,7 +5,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-dest=${1:-$TOP/patches}
+dest=${1:-$PATCHES}
 mkdir -p "$dest"
 [ -z "$(git_src status --porcelain --untracked-files=no)" ] ||
 	warn "build/linux has uncommitted changes; they are not exported"
@@ -13,7 +13,11 @@ mkdir -p "$dest"
 rm -f "$dest"/*.patch
 n=$(git_src rev-list --count base..HEAD)
 if [ "$n" -gt 0 ]; then
-	git_src -c branch.series.description="$(cat "$TOP/cover-letter.txt")" \
+	# The cover letter takes its text from the branch description and its
+	# date from HEAD, not from the clock.
+	branch=$(git_src symbolic-ref --short HEAD)
+	GIT_COMMITTER_DATE=$(git_src log -1 --format=%cI HEAD) \
+	git_src -c branch."$branch".description="$(cat "$TOP/cover-letter.txt")" \
 		format-patch -q --no-signature --base=base --cover-letter \
 		--cover-from-description=subject -o "$dest" base..HEAD
 fi
@@ -21,7 +25,7 @@ fi
 	>"$dest/series"
 
 # build/linux is now exactly what patches/ describes.
-if [ "$dest" = "$TOP/patches" ]; then
+if [ "$dest" = "$PATCHES" ]; then
 	printf '%s %s\n' "$(series_fingerprint)" "$(git_src rev-parse HEAD)" >"$SERIES_STAMP"
 fi
 say "export: $n patches in $dest"

@@ -2,7 +2,10 @@
 # Source it; do not run it.
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=$TOP/build
+# HARNESS_BUILD and HARNESS_PATCHES point the scripts elsewhere; only the
+# harness's own tests use them.
+BUILD=${HARNESS_BUILD:-$TOP/build}
+PATCHES=${HARNESS_PATCHES:-$TOP/patches}
 SRC=$BUILD/linux
 OUT=$BUILD/out
 LOGS=$BUILD/logs
@@ -40,12 +43,13 @@ run_logged() {
 # Git in build/linux, isolated from the user's configuration so that patches
 # apply and export byte for byte the same everywhere.
 git_src() {
-	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 git -C "$SRC" "$@"
+	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 git -C "$SRC" \
+		-c user.name="$DEV_NAME" -c user.email="$DEV_EMAIL" "$@"
 }
 
 # The queue's fingerprint: what build/linux was last made from.
 series_fingerprint() {
-	(cd "$TOP/patches" && cat series $(cat series) 2>/dev/null) | sha256sum | cut -d' ' -f1
+	(cd "$PATCHES" && cat series $(cat series) 2>/dev/null) | sha256sum | cut -d' ' -f1
 }
 SERIES_STAMP=$SRC/.git/harness-series
 

@@ -60,8 +60,8 @@ git_src checkout -q -f -B series base
 log=$LOGS/tree.log
 : >"$log"
 n=0
-for p in $(cat "$TOP/patches/series"); do
-	if ! git_src am -q --committer-date-is-author-date "$TOP/patches/$p" >>"$log" 2>&1; then
+for p in $(cat "$PATCHES/series"); do
+	if ! git_src am -q --committer-date-is-author-date "$PATCHES/$p" >>"$log" 2>&1; then
 		git_src am --abort >/dev/null 2>&1 || true
 		fail_with_log "first patch that does not apply: patches/$p" "$log" "make tree"
 	fi

@@ -1,0 +1,36 @@
+# The two commands a user runs: `make` (the main job: build the default cell,
+# boot it and show what userspace sees of its zPCI functions) and
+# `make check` (every test). Everything else is a step of those.
+CELL ?= kvm-n
+
+.DEFAULT_GOAL := all
+.PHONY: all deps tree export build guest show check check-quick clean
+
+all: show
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/tree.sh
+
+export: deps
+	@scripts/export.sh
+
+build: tree
+	@scripts/build.sh $(CELL)
+
+guest: build
+	@scripts/guest.sh $(CELL)
+
+show: build
+	@scripts/show.sh $(CELL)
+
+check: deps
+	@scripts/check.sh
+
+check-quick: deps
+	@scripts/check.sh quick
+
+clean:
+	rm -rf build/out build/logs build/roundtrip

@@ -1,0 +1,80 @@
+#!/bin/sh
+# check.sh [quick]: run every test and print one line per step, then
+# "N passed, N failed" as the last line; exit non-zero on any failure.
+# A step that prints TAP counts ("tap: P passed, F failed, S skipped") counts
+# its test points; any other step counts as one test. "quick" runs a subset
+# for iteration: the default and KVM=y cells only.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+quick=0
+[ "${1:-}" != quick ] || quick=1
+logs=$LOGS/check
+rm -rf "$logs"
+mkdir -p "$logs"
+passed=0 failed=0 skipped=0 failures=
+
+# step NAME REPRO CMD...: run CMD with its output in build/logs/check/NAME.log.
+step() {
+	name=$1 repro=$2
+	shift 2
+	log=$logs/$name.log
+	start=$(date +%s)
+	if "$@" >"$log" 2>&1; then ok=1; else ok=0; fi
+	secs=$(( $(date +%s) - start ))
+	counts=$(sed -n 's/^tap: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
+	if [ -n "$counts" ]; then
+		set -- $counts
+		p=$1 f=$2 s=$3
+		[ "$ok" = 1 ] || [ "$f" -gt 0 ] || f=1
+		detail=" [$p passed, $f failed, $s skipped]"
+	else
+		p=$ok f=$((1 - ok)) s=0 detail=
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	if [ "$ok" = 1 ] && [ "$f" -eq 0 ]; then
+		printf 'PASS %s (%ss)%s\n' "$name" "$secs" "$detail"
+	else
+		failures="$failures $name"
+		printf 'FAIL %s (%ss)%s\n' "$name" "$secs" "$detail"
+		tail -n 20 "$log" | sed 's/^/    | /'
+		printf '    log: %s\n    reproduce with: %s\n' "${log#$TOP/}" "$repro"
+	fi
+}
+
+# A cell boots when its fragment says "# boot: yes".
+cells() {
+	for f in "$TOP"/configs/*.config; do
+		c=$(basename "$f" .config)
+		case $c in base-*) continue ;; esac
+		[ "$1" = all ] || grep -q '^# boot: yes' "$f" || continue
+		printf '%s\n' "$c"
+	done
+}
+
+start_all=$(date +%s)
+default=kvm-n
+step tree-roundtrip "scripts/roundtrip.sh" "$TOP/scripts/roundtrip.sh"
+# The default cell first: the harness's guest tests boot it.
+step "build-$default" "make build CELL=$default" "$TOP/scripts/build.sh" "$default"
+step harness-selftest "tests/harness/run.sh" sh -c \
+	"'$TOP/tests/harness/run.sh' | awk -f '$TOP/scripts/tap.awk'"
+step "show-$default" "make show CELL=$default" "$TOP/scripts/show.sh" "$default"
+
+if [ "$quick" = 1 ]; then
+	build_cells=kvm-y boot_cells="$default kvm-y"
+else
+	build_cells=$(cells all | grep -vx "$default")
+	boot_cells=$(cells boot)
+fi
+for c in $build_cells; do
+	step "build-$c" "make build CELL=$c" "$TOP/scripts/build.sh" "$c"
+done
+for c in $boot_cells; do
+	step "guest-$c" "make guest CELL=$c" "$TOP/scripts/guest.sh" "$c"
+done
+
+say "check: $(( $(date +%s) - start_all ))s; logs in ${logs#$TOP/}"
+[ -z "$failures" ] || say "failed:$failures"
+say "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
