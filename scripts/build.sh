@@ -25,18 +25,24 @@ arch=$(header arch)
 arch=${arch:-s390}
 targets=$(header targets)
 
-out=$OUT/$cell
-log=$LOGS/build-$cell.log
+out=$KOUT/$cell
+log=$LOGS/build-$cell$KTAG.log
 repro="make build CELL=$cell"
 mkdir -p "$out"
 : >"$log"
 
 export KBUILD_BUILD_TIMESTAMP="$BASE_DATE" KBUILD_BUILD_USER=zpci KBUILD_BUILD_HOST=harness
-export CCACHE_BASEDIR="$TOP"
+# ccache: paths under the repository are hashed relative to the build
+# directory, and two absolute paths that base_dir does not rewrite are left
+# out of the hash: -fmacro-prefix-map (its effect, __FILE__, is in the
+# preprocessed source that ccache hashes anyway) and s390's assembler
+# include path -Wa,-I (ccache never tracks assembler includes). So the base
+# tree and the series tree share cache entries.
+export CCACHE_BASEDIR="$TOP" CCACHE_IGNOREOPTIONS="-fmacro-prefix-map=* -Wa,-I*"
 if [ "$arch" = s390 ]; then
-	kmake="make -C $SRC O=$out ARCH=s390 CROSS_COMPILE=$S390_CROSS CC=ccache\ ${S390_CROSS}gcc"
+	kmake="make -C $KSRC O=$out ARCH=s390 CROSS_COMPILE=$S390_CROSS CC=ccache\ ${S390_CROSS}gcc"
 else
-	kmake="make -C $SRC O=$out ARCH=$arch CC=ccache\ gcc"
+	kmake="make -C $KSRC O=$out ARCH=$arch CC=ccache\ gcc"
 fi
 # $kmake holds one argument with a space (CC=...), so run it through eval.
 kmake() { eval "$kmake" '"$@"'; }

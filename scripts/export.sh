@@ -8,11 +8,15 @@ set -eu
 dest=${1:-$PATCHES}
 mkdir -p "$dest"
 [ -z "$(git_src status --porcelain --untracked-files=no)" ] ||
-	warn "build/linux has uncommitted changes; they are not exported"
+	die "build/linux has uncommitted changes: commit them (or stash them) first"
 
 rm -f "$dest"/*.patch
 n=$(git_src rev-list --count base..HEAD)
 if [ "$n" -gt 0 ]; then
+	# Commit hashes appear in the patches. Give every commit the committer
+	# date that git am --committer-date-is-author-date gives it, so the
+	# tree made from the patches has the very same commits.
+	git_src rebase -q --committer-date-is-author-date base
 	# The cover letter takes its text from the branch description and its
 	# date from HEAD, not from the clock.
 	branch=$(git_src symbolic-ref --short HEAD)

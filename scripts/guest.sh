@@ -26,7 +26,7 @@ while [ $# -gt 1 ]; do
 done
 [ $# -eq 1 ] || die "usage: guest.sh [--mode M] [--timeout S] [--show PROG] CELL"
 cell=$1
-name=guest-$cell${show:+-$show}
+name=guest-$cell$KTAG${show:+-$show}
 [ "$mode" = run ] || name=$name-$mode
 log=$LOGS/$name.log
 sections=$LOGS/$name
@@ -37,8 +37,8 @@ repro="make guest CELL=$cell"
 "$TOP/scripts/initramfs.sh" "$cell"
 args="guest.mode=$mode${show:+ guest.tests=$show}"
 status=0
-timeout -k 5 "$timeout" "$TOP/scripts/qemu.sh" "$OUT/$cell/arch/s390/boot/bzImage" \
-	"$OUT/$cell/initramfs.cpio" "$args" </dev/null >"$log.raw" 2>&1 || status=$?
+timeout -k 5 "$timeout" "$TOP/scripts/qemu.sh" "$KOUT/$cell/arch/s390/boot/bzImage" \
+	"$KOUT/$cell/initramfs.cpio" "$args" </dev/null >"$log.raw" 2>&1 || status=$?
 tr -d '\r' <"$log.raw" >"$log"
 rm -f "$log.raw"
 

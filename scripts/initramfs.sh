@@ -1,27 +1,45 @@
 #!/bin/sh
-# initramfs.sh CELL: build the guest programs and pack build/out/CELL/
-# initramfs.cpio: /init, /tests (programs and their list) and, for cells with
-# modules, /lib/modules with a load order taken from modules.dep.
+# initramfs.sh CELL: pack build/out/CELL/initramfs.cpio for the test guest:
+# /init, /tests (the harness's guest programs, the series' vfio kselftests
+# and their list) and, for cells with modules, /lib/modules with a load order
+# taken from modules.dep. Programs are built from the series tree; the
+# kernel's modules come from the tree under test (KERNEL_TREE).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || die "usage: initramfs.sh CELL"
 cell=$1
-out=$OUT/$cell
+out=$KOUT/$cell
 hdr=$OUT/headers
 guest=$OUT/guest
-log=$LOGS/initramfs-$cell.log
+kst=$OUT/kselftest
+log=$LOGS/initramfs-$cell$KTAG.log
 repro="scripts/initramfs.sh $cell"
 [ -x "$out/usr/gen_init_cpio" ] || die "$cell is not built (or cannot boot): make build CELL=$cell"
 : >"$log"
 
-# The series' uAPI headers, so guest programs see its new definitions.
+# The series' uAPI headers, so programs see its new definitions.
 run_logged "headers_install" "$log" "$repro" \
 	make -C "$SRC" O="$hdr" ARCH=s390 headers_install
 mkdir -p "$guest"
 run_logged "guest programs" "$log" "$repro" \
 	make -C "$TOP/tests/guest" OUT="$guest" HDR="$hdr/usr/include" \
 		SELFTESTS="$SRC/tools/testing/selftests"
+programs=$(cat "$guest/list")
+rm -rf "$kst"
+if [ -d "$SRC/tools/testing/selftests/vfio" ]; then
+	# The standard kselftest build, cross and static.
+	run_logged "vfio kselftests" "$log" "$repro" \
+		make -C "$SRC/tools/testing/selftests" TARGETS=vfio O="$kst" \
+			CROSS_COMPILE="$S390_CROSS" USERLDFLAGS=-static USERCFLAGS=-Werror \
+			KHDR_INCLUDES="-isystem $hdr/usr/include"
+	for p in "$kst"/kselftest/vfio/*; do
+		[ -x "$p" ] && [ -f "$p" ] || continue
+		cp "$p" "$guest/"
+		programs="$programs $(basename "$p")"
+	done
+fi
+printf '%s\n' $programs >"$out/tests.list"
 
 spec=$out/initramfs.spec
 {
@@ -29,8 +47,8 @@ spec=$out/initramfs.spec
 	echo "nod /dev/console 0600 0 0 c 5 1"
 	for d in /proc /sys /tests /lib /lib/modules; do echo "dir $d 0755 0 0"; done
 	echo "file /init $guest/init 0755 0 0"
-	echo "file /tests/list $guest/list 0644 0 0"
-	for p in $(cat "$guest/list") zpci_info; do
+	echo "file /tests/list $out/tests.list 0644 0 0"
+	for p in $programs zpci_info; do
 		echo "file /tests/$p $guest/$p 0755 0 0"
 	done
 	dep=$(find "$out/modroot" -name modules.dep 2>/dev/null | head -n 1)

@@ -2,13 +2,22 @@
 # Source it; do not run it.
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-# HARNESS_BUILD and HARNESS_PATCHES point the scripts elsewhere; only the
-# harness's own tests use them.
+# HARNESS_BUILD and HARNESS_PATCHES point the scripts elsewhere (the
+# harness's own tests); KERNEL_TREE=base builds and boots kernels from the
+# unpatched base instead of the series (scripts/base-check.sh).
 BUILD=${HARNESS_BUILD:-$TOP/build}
 PATCHES=${HARNESS_PATCHES:-$TOP/patches}
 SRC=$BUILD/linux
 OUT=$BUILD/out
 LOGS=$BUILD/logs
+# Kernels are built from KSRC into KOUT; guest programs and kselftests
+# always come from the series tree, SRC. The base tree sits at the same
+# depth as the series tree, so ccache (base_dir) sees the same relative paths.
+case ${KERNEL_TREE:-series} in
+series) KSRC=$SRC KOUT=$OUT KTAG= ;;
+base) KSRC=$BUILD/base/linux KOUT=$BUILD/base/out KTAG=-base ;;
+*) echo "KERNEL_TREE must be series or base" >&2; exit 1 ;;
+esac
 . "$TOP/base.conf"
 
 # Author and committer of every patch in the queue.
@@ -40,11 +49,12 @@ run_logged() {
 	"$@" >>"$_log" 2>&1 || fail_with_log "$_what" "$_log" "$_repro"
 }
 
-# Git in build/linux, isolated from the user's configuration so that patches
-# apply and export byte for byte the same everywhere.
+# Git in build/linux, isolated from the user's configuration and with a fixed
+# abbreviation length (by default it grows with the object count), so that
+# patches apply and export byte for byte the same everywhere.
 git_src() {
 	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 git -C "$SRC" \
-		-c user.name="$DEV_NAME" -c user.email="$DEV_EMAIL" "$@"
+		-c user.name="$DEV_NAME" -c user.email="$DEV_EMAIL" -c core.abbrev=12 "$@"
 }
 
 # The queue's fingerprint: what build/linux was last made from.

@@ -20,8 +20,14 @@ make_base() {
 	mkdir -p "$SRC"
 	tar -xJf "$BASE_TARBALL" -C "$SRC" --strip-components=1
 	# Debian's tarball ends its .gitignore with "ignore everything at the
-	# top level"; in a git tree that hides every new file from the series.
+	# top level" and lacks upstream's list of dot-files that are not
+	# ignored; in a git tree both hide new files (a selftest's .gitignore,
+	# a .kunitconfig) from the series. The series never touches .gitignore.
 	perl -0pi -e 's/#\n# Debian packaging:.*\z//s' "$SRC/.gitignore"
+	printf '%s\n' '#' '# Dot-files that are not ignored (as upstream)' '#' \
+		'!.clang-format' '!.clippy.toml' '!.cocciconfig' '!.editorconfig' \
+		'!.get_maintainer.ignore' '!.gitattributes' '!.gitignore' \
+		'!.kunitconfig' '!.mailmap' '!.rustfmt.toml' >>"$SRC/.gitignore"
 	git_src init -q -b master
 	git_src config user.name "$DEV_NAME"
 	git_src config user.email "$DEV_EMAIL"
@@ -30,8 +36,9 @@ make_base() {
 	GIT_COMMITTER_NAME="Debian $BASE_PACKAGE" GIT_COMMITTER_EMAIL="base@example.org" \
 	GIT_AUTHOR_DATE="$BASE_DATE" GIT_COMMITTER_DATE="$BASE_DATE" \
 		git_src commit -q -m "Base: Debian $BASE_PACKAGE $BASE_VERSION" \
-			-m "Unpacked from $BASE_TARBALL (sha256 $sum), without the
-last stanza of .gitignore, which hides new top-level files from git."
+			-m "Unpacked from $BASE_TARBALL (sha256 $sum).
+.gitignore: without Debian's last stanza, which ignores every top-level
+file, and with upstream's list of dot-files that are not ignored."
 	git_src tag base
 	printf '%s\n' "$sum" >"$BUILD/base.sha256"
 }
