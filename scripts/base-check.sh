@@ -12,12 +12,6 @@ cell=${1:-kvm-n}
 log=$LOGS/base-check-$cell.log
 repro="scripts/base-check.sh $cell"
 
-# A worktree of build/linux at tag base, made once (again if base moved).
-if [ "$(git -C "$KSRC" rev-parse HEAD 2>/dev/null)" != "$(git_src rev-parse base)" ]; then
-	rm -rf "$KSRC"
-	git_src worktree prune
-	git_src worktree add -q --detach "$KSRC" base
-fi
 "$TOP/scripts/build.sh" "$cell"
 
 status=0
@@ -34,5 +28,4 @@ failing=$(grep -c 'vfio_pci_zdev_test@.*: FAIL zpci\.info_flags_caps$' "$log" ||
 [ "$failing" -eq "$functions" ] ||
 	fail "expected zpci.info_flags_caps to fail on all $functions functions, it failed on $failing"
 say "base-check: on the unpatched base ($cell) the zPCI kselftest fails as it must:"
-grep 'vfio_pci_zdev_test@' "$log" | grep -v ': FAIL' || true
-grep -c 'vfio_pci_zdev_test@.*: FAIL' "$log" | sed 's/^/failing points: /'
+grep "^$cell: " "$log"

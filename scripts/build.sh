@@ -26,6 +26,13 @@ arch=${arch:-s390}
 targets=$(header targets)
 
 out=$KOUT/$cell
+# The base tree is a worktree of build/linux at tag base, made when missing
+# (or when base moved).
+if [ "$KSRC" != "$SRC" ] && [ "$(git -C "$KSRC" rev-parse HEAD 2>/dev/null)" != "$(git_src rev-parse base)" ]; then
+	rm -rf "$KSRC"
+	git_src worktree prune
+	git_src worktree add -q --detach "$KSRC" base
+fi
 log=$LOGS/build-$cell$KTAG.log
 repro="make build CELL=$cell"
 mkdir -p "$out"

@@ -1,6 +1,10 @@
 #!/bin/sh
 # check.sh [quick]: run every test and print one line per step, then
 # "N passed, N failed" as the last line; exit non-zero on any failure.
+# Steps: the patch queue round trip, every patch building in every cell,
+# the harness's own tests, the main job's report, the matrix builds, the nm
+# check of what each cell links, the guest tests in every bootable cell, the
+# kselftest failing on the unpatched base, and no new W=1/sparse warnings.
 # A step that prints TAP counts ("tap: P passed, F failed, S skipped") counts
 # its test points; any other step counts as one test. "quick" runs a subset
 # for iteration: the default and KVM=y cells only.
@@ -55,6 +59,9 @@ cells() {
 start_all=$(date +%s)
 default=kvm-n
 step tree-roundtrip "scripts/roundtrip.sh" "$TOP/scripts/roundtrip.sh"
+# Earlier patches before HEAD: every build step below is then at HEAD, and
+# incremental from the patch before.
+[ "$quick" = 1 ] || step bisect "scripts/bisect.sh" "$TOP/scripts/bisect.sh"
 # The default cell first: the harness's guest tests boot it.
 step "build-$default" "make build CELL=$default" "$TOP/scripts/build.sh" "$default"
 step harness-selftest "tests/harness/run.sh" sh -c \
@@ -70,9 +77,14 @@ fi
 for c in $build_cells; do
 	step "build-$c" "make build CELL=$c" "$TOP/scripts/build.sh" "$c"
 done
+[ "$quick" = 1 ] || step symbols "scripts/symbols.sh" "$TOP/scripts/symbols.sh"
 for c in $boot_cells; do
 	step "guest-$c" "make guest CELL=$c" "$TOP/scripts/guest.sh" "$c"
 done
+if [ "$quick" = 0 ]; then
+	step "base-check-$default" "scripts/base-check.sh $default" "$TOP/scripts/base-check.sh" "$default"
+	step warnings "scripts/warnings.sh" "$TOP/scripts/warnings.sh"
+fi
 
 say "check: $(( $(date +%s) - start_all ))s; logs in ${logs#$TOP/}"
 [ -z "$failures" ] || say "failed:$failures"

@@ -55,12 +55,12 @@ spec=$out/initramfs.spec
 	if [ -n "$dep" ] && [ -s "$dep" ]; then
 		# modules.dep lines are "mod.ko: dep.ko ..."; tsort puts deps first.
 		awk -F'[: ]+' '{ print $1, $1; for (i = 2; i <= NF; i++) if ($i != "") print $i, $1 }' "$dep" |
-			tsort | xargs -r -n1 basename >"$out/modules.order"
+			tsort | xargs -r -n1 basename >"$out/initramfs.modules"
 		moddir=$(dirname "$dep")
-		for m in $(cat "$out/modules.order"); do
+		for m in $(cat "$out/initramfs.modules"); do
 			echo "file /lib/modules/$m $(find "$moddir" -name "$m" | head -n 1) 0644 0 0"
 		done
-		echo "file /lib/modules/order $out/modules.order 0644 0 0"
+		echo "file /lib/modules/order $out/initramfs.modules 0644 0 0"
 	fi
 } >"$spec"
 run_logged "gen_init_cpio" "$log" "$repro" sh -c "'$out/usr/gen_init_cpio' '$spec' >'$out/initramfs.cpio'"

@@ -10,14 +10,17 @@ PATCHES=${HARNESS_PATCHES:-$TOP/patches}
 SRC=$BUILD/linux
 OUT=$BUILD/out
 LOGS=$BUILD/logs
-# Kernels are built from KSRC into KOUT; guest programs and kselftests
-# always come from the series tree, SRC. The base tree sits at the same
-# depth as the series tree, so ccache (base_dir) sees the same relative paths.
-case ${KERNEL_TREE:-series} in
-series) KSRC=$SRC KOUT=$OUT KTAG= ;;
-base) KSRC=$BUILD/base/linux KOUT=$BUILD/base/out KTAG=-base ;;
-*) echo "KERNEL_TREE must be series or base" >&2; exit 1 ;;
-esac
+# use_kernel_tree series|base: build and boot kernels from KSRC into KOUT.
+# Guest programs and kselftests always come from the series tree, SRC. The
+# base tree sits at the same depth as the series tree, so ccache (base_dir)
+# sees the same relative paths.
+use_kernel_tree() {
+	case $1 in
+	series) KSRC=$SRC KOUT=$OUT KTAG= ;;
+	base) KSRC=$BUILD/base/linux KOUT=$BUILD/base/out KTAG=-base ;;
+	*) die "KERNEL_TREE must be series or base, not $1" ;;
+	esac
+}
 . "$TOP/base.conf"
 
 # Author and committer of every patch in the queue.
@@ -68,3 +71,5 @@ cell_description() {
 	awk '/^# [a-z0-9_]+:/ { next } /^# CONFIG_/ || !/^# / { exit }
 		{ sub(/^# /, ""); printf "%s%s", sep, $0; sep = " " } END { print "" }' "$1"
 }
+
+use_kernel_tree "${KERNEL_TREE:-series}"

@@ -1,0 +1,32 @@
+#!/bin/sh
+# bisect.sh: every patch of the queue builds and links in every cell, so the
+# series stays bisectable. HEAD is built by check.sh's build steps; this
+# builds each earlier commit whose change reaches the kernel build (a patch
+# that only touches tools/, Documentation/ or MAINTAINERS cannot break it).
+# The builds reuse build/out, so each step is incremental.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+total=$(git_src rev-list --count base..HEAD)
+[ "$total" -gt 1 ] || { say "bisect: $total patches, nothing before HEAD to build"; exit 0; }
+[ -z "$(git_src status --porcelain --untracked-files=no)" ] || die "build/linux has uncommitted changes"
+branch=$(git_src symbolic-ref -q --short HEAD || git_src rev-parse HEAD)
+trap 'git_src checkout -q "$branch"' EXIT
+trap 'exit 1' INT TERM
+
+cells=$(ls "$TOP"/configs/*.config | xargs -n1 basename | sed -n 's/\.config$//p' | grep -v '^base-')
+n=0
+for c in $(git_src rev-list --reverse base..HEAD~1); do
+	n=$((n + 1))
+	subject=$(git_src log -1 --format=%s "$c")
+	if ! git_src diff --name-only "$c~1" "$c" | grep -qvE '^(tools|Documentation)/|^MAINTAINERS$'; then
+		say "bisect: patch $n/$total \"$subject\": no kernel change, not built"
+		continue
+	fi
+	git_src checkout -q --detach "$c"
+	for cell in $cells; do
+		"$TOP/scripts/build.sh" "$cell" >/dev/null ||
+			die "patch $n/$total \"$subject\" does not build in cell $cell (log: build/logs/build-$cell.log)"
+	done
+	say "bisect: patch $n/$total \"$subject\": builds in $(echo $cells | wc -w) cells"
+done
