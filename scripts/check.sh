@@ -1,7 +1,7 @@
 #!/bin/sh
 # check.sh [quick]: run every test and print one line per step, then
 # "N passed, N failed" as the last line; exit non-zero on any failure.
-# Steps: the patch queue round trip, every patch building in every cell,
+# Steps: the patch queue round trip, checkpatch on every patch, every patch building in every cell,
 # the harness's own tests, the main job's report, the matrix builds, the nm
 # check of what each cell links, the guest tests in every bootable cell, the
 # kselftest failing on the unpatched base, and no new W=1/sparse warnings.
@@ -59,6 +59,7 @@ cells() {
 start_all=$(date +%s)
 default=kvm-n
 step tree-roundtrip "scripts/roundtrip.sh" "$TOP/scripts/roundtrip.sh"
+step checkpatch "scripts/checkpatch.sh" "$TOP/scripts/checkpatch.sh"
 # Earlier patches before HEAD: every build step below is then at HEAD, and
 # incremental from the patch before.
 [ "$quick" = 1 ] || step bisect "scripts/bisect.sh" "$TOP/scripts/bisect.sh"
@@ -82,7 +83,7 @@ for c in $boot_cells; do
 	step "guest-$c" "make guest CELL=$c" "$TOP/scripts/guest.sh" "$c"
 done
 if [ "$quick" = 0 ]; then
-	step "base-check-$default" "scripts/base-check.sh $default" "$TOP/scripts/base-check.sh" "$default"
+	step base-check "scripts/base-check.sh" "$TOP/scripts/base-check.sh"
 	step warnings "scripts/warnings.sh" "$TOP/scripts/warnings.sh"
 fi
 

@@ -4,7 +4,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 PKGS="make gcc git perl python3 xz-utils gzip cpio kmod rsync flex bison bc
-libelf-dev libssl-dev ccache sparse quilt
+libelf-dev libssl-dev ccache sparse quilt codespell python3-ply python3-git
 gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-system-misc
 $BASE_PACKAGE"
 
