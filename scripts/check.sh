@@ -1,10 +1,11 @@
 #!/bin/sh
 # check.sh [quick]: run every test and print one line per step, then
 # "N passed, N failed" as the last line; exit non-zero on any failure.
-# Steps: the patch queue round trip, checkpatch on every patch, every patch building in every cell,
-# the harness's own tests, the main job's report, the matrix builds, the nm
-# check of what each cell links, the guest tests in every bootable cell, the
-# kselftest failing on the unpatched base, and no new W=1/sparse warnings.
+# Steps: the patch queue round trip, checkpatch on every patch, every patch
+# building in every cell, the harness's own tests, the main job's report, the
+# matrix builds, the nm check of what each cell links, the guest tests in
+# every bootable cell, the series' KUnit suites, the series against the
+# unpatched base, and no new W=1/sparse warnings.
 # A step that prints TAP counts ("tap: P passed, F failed, S skipped") counts
 # its test points; any other step counts as one test. "quick" runs a subset
 # for iteration: the default and KVM=y cells only.
@@ -82,6 +83,7 @@ done
 for c in $boot_cells; do
 	step "guest-$c" "make guest CELL=$c" "$TOP/scripts/guest.sh" "$c"
 done
+step kunit "scripts/kunit.sh" "$TOP/scripts/kunit.sh"
 if [ "$quick" = 0 ]; then
 	step base-check "scripts/base-check.sh" "$TOP/scripts/base-check.sh"
 	step warnings "scripts/warnings.sh" "$TOP/scripts/warnings.sh"

@@ -35,7 +35,11 @@ repro="make guest CELL=$cell"
 [ "$mode" = run ] || repro="scripts/guest.sh --mode $mode --timeout $timeout $cell"
 
 "$TOP/scripts/initramfs.sh" "$cell"
-args="guest.mode=$mode${show:+ guest.tests=$show}"
+# Tell the kselftests whether this kernel has the zPCI KVM part; the kernel
+# passes NAME=value parameters on to init's environment.
+zdev_kvm=n
+! grep -q '^CONFIG_VFIO_PCI_ZDEV_KVM=y' "$KOUT/$cell/.config" || zdev_kvm=y
+args="guest.mode=$mode VFIO_SELFTESTS_ZPCI_KVM=$zdev_kvm${show:+ guest.tests=$show}"
 status=0
 timeout -k 5 "$timeout" "$TOP/scripts/qemu.sh" "$KOUT/$cell/arch/s390/boot/bzImage" \
 	"$KOUT/$cell/initramfs.cpio" "$args" </dev/null >"$log.raw" 2>&1 || status=$?
