@@ -8,6 +8,8 @@ set -eu
 
 configs=$(git_src diff --name-only --diff-filter=AM base..HEAD | grep '/\.kunitconfig$' || true)
 passed=0 failed=0 skipped=0
+# kunit.py makes its build directory with mkdir, not mkdir -p.
+mkdir -p "$BUILD/kunit"
 for kc in $configs; do
 	name=$(dirname "$kc" | tr / -)
 	log=$LOGS/kunit-$name.log
