@@ -33,4 +33,4 @@ check-quick: deps
 	@scripts/check.sh quick
 
 clean:
-	rm -rf build/out build/logs build/roundtrip build/base/out build/kunit
+	rm -rf build/out build/logs build/roundtrip build/base/out build/kunit build/htmldocs build/quilt

@@ -4,8 +4,10 @@
 # Steps: the patch queue round trip, checkpatch on every patch, every patch
 # building in every cell, the harness's own tests, the main job's report, the
 # matrix builds, the nm check of what each cell links, the guest tests in
-# every bootable cell, the series' KUnit suites, the series against the
-# unpatched base, and no new W=1/sparse warnings.
+# every bootable cell, the series' KUnit suites, the per-patch gates
+# (commit messages, kernel-doc, W=1/sparse, uAPI header test), quilt,
+# htmldocs, coccicheck, the series against the unpatched base, and no new
+# W=1/sparse warnings over the whole series.
 # A step that prints TAP counts ("tap: P passed, F failed, S skipped") counts
 # its test points; any other step counts as one test. "quick" runs a subset
 # for iteration: the default and KVM=y cells only.
@@ -84,7 +86,18 @@ for c in $boot_cells; do
 	step "guest-$c" "make guest CELL=$c" "$TOP/scripts/guest.sh" "$c"
 done
 step kunit "scripts/kunit.sh" "$TOP/scripts/kunit.sh"
+# The queue as a maintainer takes it: each patch on its own, then the
+# other ways to apply it, the tools the subsystem runs, the documentation.
+step patch-messages "scripts/patch-gates.sh messages" "$TOP/scripts/patch-gates.sh" messages
+step patch-kernel-doc "scripts/patch-gates.sh kernel-doc" "$TOP/scripts/patch-gates.sh" kernel-doc
 if [ "$quick" = 0 ]; then
+	step patch-warnings "scripts/patch-gates.sh warnings" "$TOP/scripts/patch-gates.sh" warnings
+	step patch-uapi "scripts/patch-gates.sh uapi" "$TOP/scripts/patch-gates.sh" uapi
+fi
+step quilt "scripts/quilt.sh" "$TOP/scripts/quilt.sh"
+step htmldocs "scripts/htmldocs.sh" "$TOP/scripts/htmldocs.sh"
+if [ "$quick" = 0 ]; then
+	step coccicheck "scripts/coccicheck.sh" "$TOP/scripts/coccicheck.sh"
 	step base-check "scripts/base-check.sh" "$TOP/scripts/base-check.sh"
 	step warnings "scripts/warnings.sh" "$TOP/scripts/warnings.sh"
 fi

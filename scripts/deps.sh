@@ -5,6 +5,7 @@ set -eu
 
 PKGS="make gcc git perl python3 xz-utils gzip cpio kmod rsync flex bison bc
 libelf-dev libssl-dev ccache sparse quilt codespell python3-ply python3-git
+python3-sphinx coccinelle ocaml-nox
 gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-system-misc
 $BASE_PACKAGE"
 

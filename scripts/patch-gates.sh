@@ -1,0 +1,224 @@
+#!/bin/sh
+# patch-gates.sh GATE: one quality gate for each patch of the queue, a line
+# per patch and "tap: P passed, F failed, S skipped" last. The gates:
+#   messages    the subject has a subsystem prefix and at most 75 characters,
+#               a body says why, the author and Signed-off-by are ours
+#   kernel-doc  scripts/kernel-doc -none -Wall on the .c and .h files the
+#               patch touches: no warning the file did not have before
+#   warnings    W=1 and sparse (C=2) on the objects of the files the patch
+#               touches, in a KVM=y cell with the KUnit tests (KUnit's build
+#               configuration) and in the KVM=n cell: no new warning. Counted
+#               against the commit before, not against zero, because
+#               bookworm's sparse has known false positives on unchanged code.
+#   uapi        each patch that changes a uAPI header builds usr/ with
+#               CONFIG_UAPI_HEADER_TEST (the x86_64 cell)
+# "warnings" needs the kvm-n cell and KUnit's build (scripts/kunit.sh) done
+# at HEAD; "uapi" the x86_64 cell. Logs: build/logs/patch-gates/GATE/.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+gate=${1:?usage: patch-gates.sh messages|kernel-doc|warnings|uapi}
+glogs=$LOGS/patch-gates/$gate
+rm -rf "$glogs"
+mkdir -p "$glogs"
+tip=$(git_src rev-parse HEAD)
+commits=$(git_src rev-list --reverse "base..$tip")
+total=$(echo $commits | wc -w)
+passed=0 failed=0 skipped=0
+
+pass() { passed=$((passed + 1)); say "ok $n - $gate: $subject${1:+: $1}"; }
+fail() { failed=$((failed + 1)); say "not ok $n - $gate: $subject: $1"; }
+skip() { skipped=$((skipped + 1)); say "ok $n - $gate: $subject # SKIP $1"; }
+summary() {
+	say "tap: $passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+}
+touched() { git_src diff --name-only "$1~1" "$1"; }
+# A patch reaches the kernel build unless it touches only these.
+kernel_change() { touched "$1" | grep -qvE '^(tools|Documentation)/|^MAINTAINERS$'; }
+
+checkout_each() {
+	[ -z "$(git_src status --porcelain --untracked-files=no)" ] || die "build/linux has uncommitted changes"
+	branch=$(git_src symbolic-ref -q --short HEAD || git_src rev-parse HEAD)
+	trap 'git_src checkout -q "$branch"' EXIT
+	trap 'exit 1' INT TERM
+}
+
+# normalize: "file: warning: text" from compiler, sparse and kernel-doc
+# lines, the path made relative to the tree, the line numbers dropped.
+normalize() {
+	sed -E -n 's|^([^ ]*/)?linux/||; s|^([^ :]+):[0-9]+(:[0-9]+)?: *(warning\|error):|\1: \3:|p' |
+		sort
+}
+
+gate_messages() {
+	prefixes='vfio/pci|KVM: s390: pci|s390/pci|selftests: vfio|Documentation: s390|MAINTAINERS'
+	sob="Signed-off-by: $DEV_NAME <$DEV_EMAIL>"
+	n=0
+	for c in $commits; do
+		n=$((n + 1))
+		subject=$(git_src log -1 --format=%s "$c")
+		author=$(git_src log -1 --format='%an <%ae>' "$c")
+		# The body: what is between the subject and the trailers.
+		body_words=$(git_src log -1 --format=%b "$c" | grep -vE '^[A-Za-z-]+: ' | wc -w)
+		problems=
+		printf '%s\n' "$subject" | grep -qE "^($prefixes): [^ ]" ||
+			problems="$problems; no subsystem prefix ($prefixes)"
+		[ "${#subject}" -le 75 ] || problems="$problems; subject of ${#subject} characters (at most 75)"
+		[ "$body_words" -ge 20 ] || problems="$problems; a body of $body_words words does not say why"
+		git_src log -1 --format=%b "$c" | grep -qxF "$sob" || problems="$problems; no \"$sob\""
+		[ "$author" = "$DEV_NAME <$DEV_EMAIL>" ] || problems="$problems; author is $author"
+		if [ -z "$problems" ]; then pass "${#subject} characters, $body_words words"; else fail "${problems#; }"; fi
+	done
+}
+
+# kernel-doc reads a file: give it each version under the file's own path.
+kernel_doc_of() {
+	dir=$glogs/src/$1
+	rm -rf "$dir"
+	mkdir -p "$dir/$(dirname "$2")"
+	git_src show "$1:$2" >"$dir/$2" 2>/dev/null || return 0
+	(cd "$dir" && perl "$SRC/scripts/kernel-doc" -none -Wall "$2" 2>&1) | normalize
+}
+
+gate_kernel_doc() {
+	n=0
+	for c in $commits; do
+		n=$((n + 1))
+		subject=$(git_src log -1 --format=%s "$c")
+		files=$(touched "$c" | grep -E '\.[ch]$' || true)
+		[ -n "$files" ] || { skip "no .c or .h file"; continue; }
+		new=0
+		for f in $files; do
+			git_src cat-file -e "$c:$f" 2>/dev/null || continue
+			kernel_doc_of "$c~1" "$f" >"$glogs/before"
+			kernel_doc_of "$c" "$f" >"$glogs/after"
+			comm -13 "$glogs/before" "$glogs/after" >"$glogs/new"
+			sed "s|^|  new: |" "$glogs/new"
+			new=$((new + $(wc -l <"$glogs/new")))
+		done
+		if [ "$new" -eq 0 ]; then pass "$(echo $files | wc -w) files"; else fail "$new new kernel-doc warnings"; fi
+	done
+}
+
+# The cells of the warnings gate: a name, and the build at HEAD whose
+# configuration and objects it takes.
+warn_cells="kvm-y-kunit:$BUILD/kunit/drivers-vfio-pci kvm-n:$OUT/kvm-n"
+
+# objects_of COMMIT_INDEX CELL_BUILD: the objects patch COMMIT_INDEX touches
+# that the cell builds: those of its .c files, or of every .c file of the
+# series when it touches a header, a Makefile or a Kconfig.
+objects_of() {
+	[ "$1" -ge 1 ] && [ "$1" -le "$total" ] || return 0
+	c=$(echo $commits | cut -d' ' -f"$1")
+	files=$(touched "$c")
+	if printf '%s\n' "$files" | grep -qE '\.h$|Makefile$|Kconfig$'; then
+		files=$(git_src diff --name-only "base..$tip")
+	fi
+	printf '%s\n' "$files" | grep -E '^(arch|drivers)/.*\.c$' | sed 's/\.c$/.o/' |
+		while read -r o; do if [ -e "$2/$o" ]; then echo "$o"; fi; done
+}
+
+# warnings_at INDEX: at the checked out commit INDEX (0 is the base), build
+# the objects of patches INDEX and INDEX + 1 with W=1 C=2 in each cell and
+# keep each object's warnings in $glogs/CELL/INDEX/OBJECT.
+warnings_at() {
+	for wc in $warn_cells; do
+		cell=${wc%%:*} head_build=${wc#*:}
+		wanted=$( (objects_of "$1" "$head_build"; objects_of $(($1 + 1)) "$head_build") | sort -u)
+		dir=$glogs/$cell/$1
+		mkdir -p "$dir"
+		[ -n "$wanted" ] || continue
+		out=$OUT/gate-$cell
+		mkdir -p "$out"
+		cp "$head_build/.config" "$out/.config"
+		kmake="make -C $SRC O=$out ARCH=s390 CROSS_COMPILE=$S390_CROSS"
+		$kmake olddefconfig >"$dir/make.log" 2>&1 || { cat "$dir/make.log"; return 1; }
+		# Only what this commit builds in this configuration: kbuild
+		# compiles a single object on request even when it is disabled.
+		for o in $wanted; do rm -f "$out/$o"; done
+		$kmake -n $(for o in $wanted; do dirname "$o"; done | sort -u | sed 's|$|/|') \
+			>"$dir/dry-run.log" 2>&1 || true
+		objs=$(for o in $wanted; do
+			if grep -qF -- " -o $o " "$dir/dry-run.log"; then echo "$o"; fi; done)
+		[ -n "$objs" ] || continue
+		# Compile them again, for gcc's warnings, with one job, so that
+		# each warning follows the line of its object.
+		$kmake -j1 W=1 C=2 $objs >>"$dir/make.log" 2>&1 || true
+		for o in $objs; do
+			awk -v src="${o%.o}.c" -v obj="$o" '
+				/^  (CC|CC \[M\]|CHECK) / {
+					f = $NF; sub(/^.*\/linux\//, "", f)
+					cur = (f == src || f == obj)
+				}
+				cur && / (warning|error): /' "$dir/make.log" |
+				normalize >"$dir/$(echo "$o" | tr / _)"
+			# An object that did not build counts as an error of its own.
+			[ -e "$out/$o" ] || echo "$o: error: not built" >>"$dir/$(echo "$o" | tr / _)"
+		done
+	done
+}
+
+gate_warnings() {
+	for wc in $warn_cells; do
+		[ -f "${wc#*:}/.config" ] || die "no build at ${wc#*:} (run scripts/build.sh kvm-n and scripts/kunit.sh first)"
+	done
+	checkout_each
+	i=0
+	for c in $(git_src rev-parse base) $commits; do
+		git_src checkout -q --detach "$c"
+		warnings_at "$i"
+		i=$((i + 1))
+	done
+	n=0
+	for c in $commits; do
+		n=$((n + 1))
+		subject=$(git_src log -1 --format=%s "$c")
+		kernel_change "$c" || { skip "no kernel change"; continue; }
+		new=0 checked=0
+		for wc in $warn_cells; do
+			cell=${wc%%:*}
+			for o in $(objects_of "$n" "${wc#*:}"); do
+				f=$(echo "$o" | tr / _)
+				after=$glogs/$cell/$n/$f before=$glogs/$cell/$((n - 1))/$f
+				# Not built after the patch: nothing to compare.
+				[ -e "$after" ] || continue
+				[ -e "$before" ] || : >"$before"
+				comm -13 "$before" "$after" | sed "s|^|  new in $cell: |"
+				new=$((new + $(comm -13 "$before" "$after" | wc -l)))
+				checked=$((checked + 1))
+			done
+		done
+		if [ "$new" -eq 0 ]; then pass "$checked objects"; else fail "$new new W=1 or sparse warnings"; fi
+	done
+}
+
+gate_uapi() {
+	grep -q '^CONFIG_UAPI_HEADER_TEST=y' "$OUT/x86_64/.config" 2>/dev/null ||
+		die "no x86_64 build with CONFIG_UAPI_HEADER_TEST (run scripts/build.sh x86_64 first)"
+	checkout_each
+	n=0
+	for c in $commits; do
+		n=$((n + 1))
+		subject=$(git_src log -1 --format=%s "$c")
+		headers=$(touched "$c" | grep '^include/uapi/' || true)
+		[ -n "$headers" ] || { skip "no uAPI header"; continue; }
+		git_src checkout -q --detach "$c"
+		if make -C "$SRC" O="$OUT/x86_64" ARCH=x86_64 CC="ccache gcc" usr/ \
+			>"$glogs/$n.log" 2>&1; then
+			pass "$(echo $headers)"
+		else
+			tail -n 20 "$glogs/$n.log"
+			fail "usr/ does not build (build/logs/patch-gates/uapi/$n.log)"
+		fi
+	done
+}
+
+case $gate in
+messages) gate_messages ;;
+kernel-doc) gate_kernel_doc ;;
+warnings) gate_warnings ;;
+uapi) gate_uapi ;;
+*) die "unknown gate $gate" ;;
+esac
+summary
