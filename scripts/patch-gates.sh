@@ -78,7 +78,7 @@ kernel_doc_of() {
 	rm -rf "$dir"
 	mkdir -p "$dir/$(dirname "$2")"
 	git_src show "$1:$2" >"$dir/$2" 2>/dev/null || return 0
-	(cd "$dir" && perl "$SRC/scripts/kernel-doc" -none -Wall "$2" 2>&1) | normalize
+	(cd "$dir" && perl "${KERNEL_DOC:-$SRC/scripts/kernel-doc}" -none -Wall "$2" 2>&1) | normalize
 }
 
 gate_kernel_doc() {

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The harness's own tests, printed as TAP. Each shows a part of the harness
 # failing when it must: the TAP reader, the Kconfig check, the patch queue
-# round trip and the guest runner. The guest checks boot the default cell,
-# so build it first (make build).
+# round trip, two per-patch gates and the guest runner. The guest checks
+# boot the default cell, so build it first (make build).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$TOP/tests/harness
@@ -79,6 +79,18 @@ sed -i 's/^ line 6$/ line six/' "$HARNESS_PATCHES/$second"
 t "tree names the first patch that does not apply" \
 	fails_with "first patch that does not apply: patches/$second" \
 	env FORCE=1 "$TOP/scripts/tree.sh"
+
+# The per-patch gates on the scratch queue: its subjects have no subsystem
+# prefix, and a patch that adds a kernel-doc comment with a misnamed
+# parameter must be named.
+t "messages gate fails a subject without subsystem prefix" \
+	fails_with "not ok 1 - messages: demo: first change: no subsystem prefix" \
+	"$TOP/scripts/patch-gates.sh" messages
+printf '/**\n * f() - a function\n * @y: a parameter\n */\nint f(int x);\n' >"$src/f.c"
+g add f.c && g commit -qm "vfio/pci: add f"
+t "kernel-doc gate fails a new kernel-doc warning" \
+	fails_with "kernel-doc: vfio/pci: add f: 3 new kernel-doc warnings" \
+	env KERNEL_DOC="$TOP/build/linux/scripts/kernel-doc" "$TOP/scripts/patch-gates.sh" kernel-doc
 unset HARNESS_BUILD HARNESS_PATCHES
 
 t "guest runner fails on a kernel panic" \
