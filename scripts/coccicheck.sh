@@ -18,7 +18,4 @@ report_of() {
 
 report_of base >"$LOGS/coccicheck-base.txt"
 report_of series >"$LOGS/coccicheck-series.txt"
-comm -13 "$LOGS/coccicheck-base.txt" "$LOGS/coccicheck-series.txt" >"$LOGS/coccicheck-new.txt"
-say "coccicheck: $dir: base $(wc -l <"$LOGS/coccicheck-base.txt"), series $(wc -l <"$LOGS/coccicheck-series.txt"), new $(wc -l <"$LOGS/coccicheck-new.txt")"
-sed 's/^/  new: /' "$LOGS/coccicheck-new.txt"
-[ ! -s "$LOGS/coccicheck-new.txt" ] || die "coccicheck reports something new (above)"
+new_against_base coccicheck "$dir" || die "coccicheck reports something new (above)"

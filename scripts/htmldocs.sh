@@ -23,9 +23,6 @@ warnings_of() {
 
 warnings_of base >"$LOGS/htmldocs-base.txt"
 warnings_of series >"$LOGS/htmldocs-series.txt"
-comm -13 "$LOGS/htmldocs-base.txt" "$LOGS/htmldocs-series.txt" >"$LOGS/htmldocs-new.txt"
-say "htmldocs: $book: base $(wc -l <"$LOGS/htmldocs-base.txt"), series $(wc -l <"$LOGS/htmldocs-series.txt"), new $(wc -l <"$LOGS/htmldocs-new.txt") warnings"
-sed 's/^/  new: /' "$LOGS/htmldocs-new.txt"
-[ ! -s "$LOGS/htmldocs-new.txt" ] || die "the series adds documentation warnings (above)"
+new_against_base htmldocs "$book warnings" || die "the series adds documentation warnings (above)"
 [ -s "$BUILD/htmldocs/series/$page" ] || die "no $page"
 say "htmldocs: $page built"

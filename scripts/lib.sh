@@ -73,3 +73,14 @@ cell_description() {
 }
 
 use_kernel_tree "${KERNEL_TREE:-series}"
+
+# new_against_base NAME WHAT: compare the normalized findings in
+# $LOGS/NAME-base.txt and $LOGS/NAME-series.txt (sorted lines), say the
+# counts for WHAT, list what only the series has (into $LOGS/NAME-new.txt)
+# and return 1 when there is any.
+new_against_base() {
+	comm -13 "$LOGS/$1-base.txt" "$LOGS/$1-series.txt" >"$LOGS/$1-new.txt"
+	say "$1: $2: base $(wc -l <"$LOGS/$1-base.txt"), series $(wc -l <"$LOGS/$1-series.txt"), new $(wc -l <"$LOGS/$1-new.txt")"
+	sed 's/^/  new: /' "$LOGS/$1-new.txt"
+	[ ! -s "$LOGS/$1-new.txt" ]
+}

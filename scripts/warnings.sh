@@ -29,9 +29,6 @@ new=0
 for cell in $cells; do
 	warnings_of base "$cell" >"$LOGS/warnings-$cell-base.txt"
 	warnings_of series "$cell" >"$LOGS/warnings-$cell-series.txt"
-	comm -13 "$LOGS/warnings-$cell-base.txt" "$LOGS/warnings-$cell-series.txt" >"$LOGS/warnings-$cell-new.txt"
-	say "warnings: $cell: $(echo $dirs): base $(wc -l <"$LOGS/warnings-$cell-base.txt"), series $(wc -l <"$LOGS/warnings-$cell-series.txt"), new $(wc -l <"$LOGS/warnings-$cell-new.txt")"
-	sed 's/^/  new: /' "$LOGS/warnings-$cell-new.txt"
-	[ ! -s "$LOGS/warnings-$cell-new.txt" ] || new=1
+	new_against_base "warnings-$cell" "$(echo $dirs)" || new=1
 done
 [ "$new" -eq 0 ] || die "the series adds W=1 or sparse warnings (above)"
