@@ -4,7 +4,7 @@
 CELL ?= kvm-n
 
 .DEFAULT_GOAL := all
-.PHONY: all deps tree export build guest show check check-quick clean
+.PHONY: all deps tree export build guest show soak check check-quick clean
 
 all: show
 
@@ -26,6 +26,10 @@ guest: build
 show: build
 	@scripts/show.sh $(CELL)
 
+# The debug kernel's stress, fault-injection and leak run (part of check).
+soak: tree
+	@scripts/soak.sh
+
 check: deps
 	@scripts/check.sh
 
@@ -33,4 +37,4 @@ check-quick: deps
 	@scripts/check.sh quick
 
 clean:
-	rm -rf build/out build/logs build/roundtrip build/base/out build/kunit build/htmldocs build/quilt
+	rm -rf build/out build/logs build/roundtrip build/base/out build/kunit build/htmldocs build/quilt build/broken/out

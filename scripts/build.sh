@@ -28,7 +28,7 @@ targets=$(header targets)
 out=$KOUT/$cell
 # The base tree is a worktree of build/linux at tag base, made when missing
 # (or when base moved).
-if [ "$KSRC" != "$SRC" ] && [ "$(git -C "$KSRC" rev-parse HEAD 2>/dev/null)" != "$(git_src rev-parse base)" ]; then
+if [ "$KTAG" = -base ] && [ "$(git -C "$KSRC" rev-parse HEAD 2>/dev/null)" != "$(git_src rev-parse base)" ]; then
 	rm -rf "$KSRC"
 	git_src worktree prune
 	git_src worktree add -q --detach "$KSRC" base

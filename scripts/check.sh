@@ -4,7 +4,8 @@
 # Steps: the patch queue round trip, checkpatch on every patch, every patch
 # building in every cell, the harness's own tests, the main job's report, the
 # matrix builds, the nm check of what each cell links, the guest tests in
-# every bootable cell, the series' KUnit suites, the per-patch gates
+# every bootable cell, the series' KUnit suites, the debug kernel's soak
+# (stress, fault injection, fuzzing, kmemleak), the per-patch gates
 # (commit messages, kernel-doc, W=1/sparse, uAPI header test), quilt,
 # htmldocs, coccicheck, the series against the unpatched base, and no new
 # W=1/sparse warnings over the whole series.
@@ -86,6 +87,7 @@ for c in $boot_cells; do
 	step "guest-$c" "make guest CELL=$c" "$TOP/scripts/guest.sh" "$c"
 done
 step kunit "scripts/kunit.sh" "$TOP/scripts/kunit.sh"
+[ "$quick" = 1 ] || step soak "make soak" "$TOP/scripts/soak.sh"
 # The queue as a maintainer takes it: each patch on its own, then the
 # other ways to apply it, the tools the subsystem runs, the documentation.
 step patch-messages "scripts/patch-gates.sh messages" "$TOP/scripts/patch-gates.sh" messages

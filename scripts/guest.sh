@@ -1,5 +1,6 @@
 #!/bin/sh
-# guest.sh [--mode run|exit|hang] [--timeout SECONDS] [--show PROG] CELL
+# guest.sh [--mode run|exit|hang] [--timeout SECONDS] [--show PROG]
+#          [--list NAME] [--smp CPUS] [--env "VAR=value ..."] CELL
 #
 # Boot build/out/CELL in QEMU with the test initramfs and judge the console:
 # the run must finish in time, reach "guest: done" with every zPCI function
@@ -9,39 +10,46 @@
 # "tap: P passed, F failed, S skipped".
 #
 # --show PROG runs only PROG and prints its output instead of judging TAP.
+# --list NAME runs the guest's /tests/NAME.list instead of its /tests/list
+# (soak: the debug kernels' stress, fault injection and leak check), on
+# CPUS virtual CPUs (default 1); --env sets variables for the programs.
 # --mode exit|hang make init panic the kernel or never finish: the runner
 # must fail on both (tests/harness/run.sh checks that).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-mode=run timeout=${GUEST_TIMEOUT:-300} show=
+mode=run timeout=${GUEST_TIMEOUT:-300} show= list= smp=1 env=
 while [ $# -gt 1 ]; do
 	case $1 in
 	--mode) mode=$2 ;;
 	--timeout) timeout=$2 ;;
 	--show) show=$2 ;;
+	--list) list=$2 ;;
+	--smp) smp=$2 ;;
+	--env) env=$2 ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift 2
 done
-[ $# -eq 1 ] || die "usage: guest.sh [--mode M] [--timeout S] [--show PROG] CELL"
+[ $# -eq 1 ] || die "usage: guest.sh [--mode M] [--timeout S] [--show PROG] [--list NAME] [--smp N] [--env V=X] CELL"
 cell=$1
-name=guest-$cell$KTAG${show:+-$show}
+name=guest-$cell$KTAG${show:+-$show}${list:+-$list}
 [ "$mode" = run ] || name=$name-$mode
 log=$LOGS/$name.log
 sections=$LOGS/$name
 repro="make guest CELL=$cell"
 [ -z "$show" ] || repro="make show CELL=$cell"
 [ "$mode" = run ] || repro="scripts/guest.sh --mode $mode --timeout $timeout $cell"
+[ -z "$list" ] || repro="scripts/soak.sh"
 
 "$TOP/scripts/initramfs.sh" "$cell"
 # Tell the kselftests whether this kernel has the zPCI KVM part; the kernel
 # passes NAME=value parameters on to init's environment.
 zdev_kvm=n
 ! grep -q '^CONFIG_VFIO_PCI_ZDEV_KVM=y' "$KOUT/$cell/.config" || zdev_kvm=y
-args="guest.mode=$mode VFIO_SELFTESTS_ZPCI_KVM=$zdev_kvm${show:+ guest.tests=$show}"
+args="guest.mode=$mode VFIO_SELFTESTS_ZPCI_KVM=$zdev_kvm${show:+ guest.tests=$show}${list:+ guest.list=$list} $env"
 status=0
-timeout -k 5 "$timeout" "$TOP/scripts/qemu.sh" "$KOUT/$cell/arch/s390/boot/bzImage" \
+QEMU_SMP=$smp timeout -k 5 "$timeout" "$TOP/scripts/qemu.sh" "$KOUT/$cell/arch/s390/boot/bzImage" \
 	"$KOUT/$cell/initramfs.cpio" "$args" </dev/null >"$log.raw" 2>&1 || status=$?
 tr -d '\r' <"$log.raw" >"$log"
 rm -f "$log.raw"
@@ -51,7 +59,7 @@ problems=
 problem() { [ -z "$1" ] || problems="$problems$1
 "; }
 [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || problem "timeout: no power-off within ${timeout}s"
-problem "$(grep -E 'Kernel panic|Oops|BUG:|WARNING:|Call Trace:|UBSAN:|KASAN:|unreferenced object|possible (recursive|circular) locking' "$log" |
+problem "$(grep -E "$KERNEL_REPORTS" "$log" |
 	head -n 5 | sed 's/^/console: /')"
 grep -q '^guest: done$' "$log" || problem "the guest did not finish (no \"guest: done\")"
 problem "$(grep '^guest: bind .*FAILED' "$log")"

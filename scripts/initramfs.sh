@@ -40,6 +40,8 @@ if [ -d "$SRC/tools/testing/selftests/vfio" ]; then
 	done
 fi
 printf '%s\n' $programs >"$out/tests.list"
+# The soak's programs (scripts/soak.sh) ride along; /tests/soak.list names them.
+programs=$(printf '%s\n' $programs $(awk '{ print $1 }' "$guest/soak.list") zpci_info | sort -u)
 
 spec=$out/initramfs.spec
 {
@@ -48,7 +50,8 @@ spec=$out/initramfs.spec
 	for d in /proc /sys /tests /lib /lib/modules; do echo "dir $d 0755 0 0"; done
 	echo "file /init $guest/init 0755 0 0"
 	echo "file /tests/list $out/tests.list 0644 0 0"
-	for p in $programs zpci_info; do
+	echo "file /tests/soak.list $guest/soak.list 0644 0 0"
+	for p in $programs; do
 		echo "file /tests/$p $guest/$p 0755 0 0"
 	done
 	dep=$(find "$out/modroot" -name modules.dep 2>/dev/null | head -n 1)

@@ -10,17 +10,25 @@ PATCHES=${HARNESS_PATCHES:-$TOP/patches}
 SRC=$BUILD/linux
 OUT=$BUILD/out
 LOGS=$BUILD/logs
-# use_kernel_tree series|base: build and boot kernels from KSRC into KOUT.
-# Guest programs and kselftests always come from the series tree, SRC. The
-# base tree sits at the same depth as the series tree, so ccache (base_dir)
-# sees the same relative paths.
+# use_kernel_tree series|base|broken: build and boot kernels from KSRC into
+# KOUT. Guest programs and kselftests always come from the series tree, SRC.
+# base is the unpatched base, broken the series with tests/soak/leak.patch
+# (scripts/soak.sh makes it). Both sit at the same depth as the series tree,
+# so ccache (base_dir) sees the same relative paths.
 use_kernel_tree() {
 	case $1 in
 	series) KSRC=$SRC KOUT=$OUT KTAG= ;;
 	base) KSRC=$BUILD/base/linux KOUT=$BUILD/base/out KTAG=-base ;;
-	*) die "KERNEL_TREE must be series or base, not $1" ;;
+	broken) KSRC=$BUILD/broken/linux KOUT=$BUILD/broken/out KTAG=-broken ;;
+	*) die "KERNEL_TREE must be series, base or broken, not $1" ;;
 	esac
 }
+
+# What a kernel prints when something is wrong: panics, Oopses, BUG and
+# WARNING (lockdep's reports and sleeping in atomic context among them),
+# KASAN and UBSAN reports, kmemleak's findings.
+KERNEL_REPORTS='Kernel panic|Oops|BUG:|WARNING:|Call Trace:|UBSAN:|KASAN:|unreferenced object|suspected memory leak|possible (recursive|circular) locking'
+
 . "$TOP/base.conf"
 
 # Author and committer of every patch in the queue.

@@ -2,16 +2,19 @@
 /*
  * PID 1 of the test guest. Mounts proc, sysfs and devtmpfs, loads the
  * modules listed in /lib/modules/order, binds every PCI function to vfio-pci
- * and runs each test program of /tests/list once per bound function, between
- * marker lines that the host reads:
+ * and runs the test programs of /tests/list, between marker lines that the
+ * host reads:
  *
  *   guest: run PROG BDF
  *   ... the program's output (TAP for tests) ...
  *   guest: exit PROG BDF status=N
  *
- * then prints "guest: done" and powers off.
+ * then prints "guest: done" and powers off. A list line "PROG" runs PROG once
+ * per bound function, with its BDF as argument; "PROG all" runs it once with
+ * every bound function as arguments (BDF "all" in the markers).
  *
- * Kernel command line: guest.tests=a,b limits the programs to run;
+ * Kernel command line: guest.list=NAME runs /tests/NAME.list instead;
+ * guest.tests=a,b runs only the programs a and b, once per function;
  * guest.mode=exit (init exits, so the kernel panics) and guest.mode=hang
  * (init never finishes) let the host check that its runner catches both.
  */
@@ -133,32 +136,40 @@ static void bind_all(void)
 	printf("guest: %d functions bound to vfio-pci\n", nr_funcs);
 }
 
+/* Run /tests/PROG on one function (bdf) or, with bdf NULL, on all. */
 static void run_test(const char *prog, const char *bdf)
 {
+	char *argv[MAX_FUNCS + 2] = { (char *)prog };
+	const char *label = bdf ? bdf : "all";
 	char path[PATH_MAX];
-	int status = 0;
+	int i, status = 0;
 	pid_t pid;
 
+	if (bdf)
+		argv[1] = (char *)bdf;
+	else
+		for (i = 0; i < nr_funcs; i++)
+			argv[i + 1] = funcs[i];
 	snprintf(path, sizeof(path), "/tests/%s", prog);
-	printf("guest: run %s %s\n", prog, bdf);
+	printf("guest: run %s %s\n", prog, label);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		execl(path, prog, bdf, (char *)NULL);
+		execv(path, argv);
 		printf("guest: exec %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		status = 0x7f00;	/* reported as exit 127 */
 	if (WIFSIGNALED(status))
-		printf("guest: exit %s %s status=signal%d\n", prog, bdf, WTERMSIG(status));
+		printf("guest: exit %s %s status=signal%d\n", prog, label, WTERMSIG(status));
 	else
-		printf("guest: exit %s %s status=%d\n", prog, bdf, WEXITSTATUS(status));
+		printf("guest: exit %s %s status=%d\n", prog, label, WEXITSTATUS(status));
 }
 
 static void run_tests(void)
 {
-	char list[1024], line[256];
+	char list[1024], line[256], path[PATH_MAX];
 	FILE *f;
 	int i;
 
@@ -170,14 +181,25 @@ static void run_tests(void)
 				run_test(prog, funcs[i]);
 		return;
 	}
-	f = fopen("/tests/list", "r");
-	if (!f)
+	if (cmdline_get("guest.list", list, sizeof(list)))
+		snprintf(path, sizeof(path), "/tests/%s.list", list);
+	else
+		snprintf(path, sizeof(path), "/tests/list");
+	f = fopen(path, "r");
+	if (!f) {
+		printf("guest: %s: %s\n", path, strerror(errno));
 		return;
+	}
 	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (*line)
+		char *prog = strtok(line, " \n"), *scope = strtok(NULL, " \n");
+
+		if (!prog)
+			continue;
+		if (scope && !strcmp(scope, "all"))
+			run_test(prog, NULL);
+		else
 			for (i = 0; i < nr_funcs; i++)
-				run_test(line, funcs[i]);
+				run_test(prog, funcs[i]);
 	}
 	fclose(f);
 }
@@ -194,6 +216,8 @@ int main(void)
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	/* failslab and kmemleak controls, in kernels that have them */
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	fd = open("/proc/cmdline", O_RDONLY);
 	if (fd >= 0) {
 		ssize_t n = read(fd, cmdline, sizeof(cmdline) - 1);
