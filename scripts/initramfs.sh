@@ -40,8 +40,9 @@ if [ -d "$SRC/tools/testing/selftests/vfio" ]; then
 	done
 fi
 printf '%s\n' $programs >"$out/tests.list"
-# The soak's programs (scripts/soak.sh) ride along; /tests/soak.list names them.
-programs=$(printf '%s\n' $programs $(awk '{ print $1 }' "$guest/soak.list") zpci_info | sort -u)
+# The other programs ride along: the soak's (/tests/soak.list), zpci_info
+# and zpci_bench, run by name.
+programs=$(printf '%s\n' $programs $(cat "$guest/programs") | sort -u)
 
 spec=$out/initramfs.spec
 {

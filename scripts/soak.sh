@@ -29,7 +29,7 @@ figures() {
 	/^# zpci_failslab: (systematic|random) [a-z-]+: / { failslab += $5 }
 	/^# zpci_failslab: (systematic|random): / { faults += $4 }
 	/^# zpci_fuzz: [0-9]+ calls:/ { fuzz += $3 }
-	/^# kmemleak: / { leaks += $3 }
+	/^# kmemleak: [0-9]+ leaks reported/ { leaks += $3 }
 	END {
 		printf "calls %d (stress %d, failslab %d, fuzz %d), faults injected %d, ",
 			stress + failslab + fuzz, stress, failslab, fuzz, faults

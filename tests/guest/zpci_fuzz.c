@@ -87,7 +87,7 @@ FIXTURE_TEARDOWN(zpci_fuzz)
 	vfio_dev_close(&self->dev);
 }
 
-TEST_F(zpci_fuzz, random_calls_get_success_or_a_clean_errno)
+TEST_F_TIMEOUT(zpci_fuzz, random_calls_get_success_or_a_clean_errno, 600)
 {
 	unsigned int seed = env_uint("ZPCI_FUZZ_SEED", DEFAULT_SEED);
 	unsigned int calls = env_uint("ZPCI_FUZZ_CALLS", DEFAULT_CALLS);
