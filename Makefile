@@ -4,7 +4,7 @@
 CELL ?= kvm-n
 
 .DEFAULT_GOAL := all
-.PHONY: all deps tree export build guest show soak check check-quick clean
+.PHONY: all deps tree export build guest show soak bench check check-quick clean
 
 all: show
 
@@ -30,6 +30,10 @@ show: build
 soak: tree
 	@scripts/soak.sh
 
+# Object sizes and GET_INFO time against the unpatched base (part of check).
+bench: tree
+	@scripts/bench.sh
+
 check: deps
 	@scripts/check.sh
 
@@ -37,4 +41,4 @@ check-quick: deps
 	@scripts/check.sh quick
 
 clean:
-	rm -rf build/out build/logs build/roundtrip build/base/out build/kunit build/htmldocs build/quilt build/broken/out
+	rm -rf build/out build/logs build/roundtrip build/base/out build/kunit build/htmldocs build/quilt build/broken/out build/bench

@@ -7,8 +7,9 @@
 # every bootable cell, the series' KUnit suites, the debug kernel's soak
 # (stress, fault injection, fuzzing, kmemleak), the per-patch gates
 # (commit messages, kernel-doc, W=1/sparse, uAPI header test), quilt,
-# htmldocs, coccicheck, the series against the unpatched base, and no new
-# W=1/sparse warnings over the whole series.
+# htmldocs, coccicheck, the series against the unpatched base, its cost
+# against the base (object sizes, GET_INFO time), and no new W=1/sparse
+# warnings over the whole series.
 # A step that prints TAP counts ("tap: P passed, F failed, S skipped") counts
 # its test points; any other step counts as one test. "quick" runs a subset
 # for iteration: the default and KVM=y cells only.
@@ -101,6 +102,7 @@ step htmldocs "scripts/htmldocs.sh" "$TOP/scripts/htmldocs.sh"
 if [ "$quick" = 0 ]; then
 	step coccicheck "scripts/coccicheck.sh" "$TOP/scripts/coccicheck.sh"
 	step base-check "scripts/base-check.sh" "$TOP/scripts/base-check.sh"
+	step bench "make bench" "$TOP/scripts/bench.sh"
 	step warnings "scripts/warnings.sh" "$TOP/scripts/warnings.sh"
 fi
 

@@ -12,14 +12,15 @@ OUT=$BUILD/out
 LOGS=$BUILD/logs
 # use_kernel_tree series|base|broken: build and boot kernels from KSRC into
 # KOUT. Guest programs and kselftests always come from the series tree, SRC.
-# base is the unpatched base, broken the series with tests/soak/leak.patch
-# (scripts/soak.sh makes it). Both sit at the same depth as the series tree,
-# so ccache (base_dir) sees the same relative paths.
+# base is the unpatched base, at the same depth as the series tree, so
+# ccache (base_dir) sees the same relative paths; broken builds the series
+# tree into its own directory while scripts/soak.sh has tests/soak/leak.patch
+# applied to it.
 use_kernel_tree() {
 	case $1 in
 	series) KSRC=$SRC KOUT=$OUT KTAG= ;;
 	base) KSRC=$BUILD/base/linux KOUT=$BUILD/base/out KTAG=-base ;;
-	broken) KSRC=$BUILD/broken/linux KOUT=$BUILD/broken/out KTAG=-broken ;;
+	broken) KSRC=$SRC KOUT=$BUILD/broken/out KTAG=-broken ;;
 	*) die "KERNEL_TREE must be series, base or broken, not $1" ;;
 	esac
 }

@@ -3,7 +3,8 @@
 # harness's one QEMU command line: s390x under TCG, with two zPCI functions
 # (uid 5 and 7, so the guest sees PCI domains 0005 and 0007).
 # qemu.sh --functions: how many zPCI functions the guest gets.
-# QEMU_SMP sets the number of virtual CPUs (default 1).
+# QEMU_SMP sets the number of virtual CPUs (default 1); QEMU_ICOUNT=N runs
+# with -icount shift=N, where guest time counts instructions (benchmarks).
 set -eu
 
 ZPCI_FUNCTIONS="
@@ -23,5 +24,6 @@ shift 2
 # loglevel=5 keeps WARNING lines on the console, where the host looks for them.
 exec qemu-system-s390x -machine s390-ccw-virtio -cpu qemu -smp "${QEMU_SMP:-1}" -m 512 \
 	-nographic -no-reboot -nic none $ZPCI_FUNCTIONS \
+	${QEMU_ICOUNT:+-icount shift=$QEMU_ICOUNT,sleep=off} \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttysclp0 panic=-1 loglevel=5 $*"
