@@ -11,7 +11,7 @@
 #
 # --show PROG runs only PROG and prints its output instead of judging TAP.
 # --list NAME runs the guest's /tests/NAME.list instead of its /tests/list
-# (soak: the debug kernels' stress, fault injection and leak check), on
+# (soak and leak: scripts/soak.sh's runs on debug kernels), on
 # CPUS virtual CPUs (default 1); --env sets variables for the programs.
 # --mode exit|hang make init panic the kernel or never finish: the runner
 # must fail on both (tests/harness/run.sh checks that).

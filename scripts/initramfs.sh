@@ -52,6 +52,7 @@ spec=$out/initramfs.spec
 	echo "file /init $guest/init 0755 0 0"
 	echo "file /tests/list $out/tests.list 0644 0 0"
 	echo "file /tests/soak.list $guest/soak.list 0644 0 0"
+	echo "file /tests/leak.list $guest/leak.list 0644 0 0"
 	for p in $programs; do
 		echo "file /tests/$p $guest/$p 0755 0 0"
 	done
