@@ -33,6 +33,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vfio_dev.h"
+
 #define MAX_FUNCS 16
 
 static char cmdline[4096];
@@ -54,18 +56,6 @@ static const char *cmdline_get(const char *key, char *buf, size_t len)
 		p += klen;
 	}
 	return NULL;
-}
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
 }
 
 static void load_modules(void)

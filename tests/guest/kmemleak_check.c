@@ -13,21 +13,10 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "vfio_dev.h"
 
 #define KMEMLEAK	"/sys/kernel/debug/kmemleak"
 #define SHOW_LINES	60
-
-static int scan(void)
-{
-	int fd = open(KMEMLEAK, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, "scan", 4);
-	close(fd);
-	return n == 4 ? 0 : -1;
-}
 
 /* A fixture for TEST_F_TIMEOUT: a scan of a debug kernel takes a while. */
 FIXTURE(kmemleak) {
@@ -51,8 +40,8 @@ TEST_F_TIMEOUT(kmemleak, no_unreferenced_objects, 900)
 	if (access(KMEMLEAK, W_OK))
 		SKIP(return, "no kmemleak in this kernel (CONFIG_DEBUG_KMEMLEAK, debugfs)");
 	sleep(6);
-	ASSERT_EQ(0, scan()) TH_LOG("scan: %s", strerror(errno));
-	ASSERT_EQ(0, scan()) TH_LOG("scan: %s", strerror(errno));
+	ASSERT_EQ(0, write_file(KMEMLEAK, "scan")) TH_LOG("scan: %s", strerror(errno));
+	ASSERT_EQ(0, write_file(KMEMLEAK, "scan")) TH_LOG("scan: %s", strerror(errno));
 	f = fopen(KMEMLEAK, "r");
 	ASSERT_NE(NULL, f);
 	while (fgets(line, sizeof(line), f)) {

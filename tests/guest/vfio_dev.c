@@ -11,6 +11,20 @@
 
 #include "vfio_dev.h"
 
+int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	if (n >= 0 && n != (ssize_t)strlen(val))
+		errno = EIO;
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
 int vfio_dev_sysfs_read(const char *bdf, const char *attr, char *buf, size_t len)
 {
 	char path[PATH_MAX];

@@ -30,6 +30,9 @@ void vfio_dev_close(struct vfio_dev *dev);
  */
 struct vfio_device_info *vfio_dev_get_info(int device);
 
+/* Write val to a sysfs, debugfs or proc file: 0, or -1 with errno set. */
+int write_file(const char *path, const char *val);
+
 /* Read a sysfs attribute of the function into buf, without the newline. */
 int vfio_dev_sysfs_read(const char *bdf, const char *attr, char *buf, size_t len);
 

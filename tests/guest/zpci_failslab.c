@@ -46,18 +46,6 @@ static uint64_t info_buf[512];
 static int verbose;
 static int fail_nth_fd = -1, make_it_fail_fd = -1;
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 /* fail-nth's number, read at offset 0 of the open file */
 static long read_long(int fd)
 {
@@ -185,7 +173,7 @@ static unsigned long trace_nth;
 static void arm_nth(unsigned long n)
 {
 	if (trace_nth)
-		write_str(FAILSLAB "verbose", n == trace_nth ? "2" : "0");
+		write_file(FAILSLAB "verbose", n == trace_nth ? "2" : "0");
 	set_fail_nth(n);
 }
 
@@ -253,14 +241,14 @@ FIXTURE_SETUP(zpci_failslab)
 	 * GFP_KERNEL allocations too, and quietly: a stack trace per fault
 	 * would read as a kernel problem on the console.
 	 */
-	ASSERT_EQ(0, write_str(FAILSLAB "ignore-gfp-wait", "N"));
-	ASSERT_EQ(0, write_str(FAILSLAB "verbose", "0"));
-	ASSERT_EQ(0, write_str(FAILSLAB "task-filter", "Y"));
+	ASSERT_EQ(0, write_file(FAILSLAB "ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, write_file(FAILSLAB "verbose", "0"));
+	ASSERT_EQ(0, write_file(FAILSLAB "task-filter", "Y"));
 }
 
 FIXTURE_TEARDOWN(zpci_failslab)
 {
-	write_str(FAILSLAB "probability", "0");
+	write_file(FAILSLAB "probability", "0");
 	if (fail_nth_fd >= 0)
 		close(fail_nth_fd);
 	if (make_it_fail_fd >= 0)
@@ -317,9 +305,9 @@ TEST_F_TIMEOUT(zpci_failslab, random_faults_leave_clean_results, 1200)
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%d", RANDOM_TIMES);
-	ASSERT_EQ(0, write_str(FAILSLAB "times", buf));
-	ASSERT_EQ(0, write_str(FAILSLAB "interval", "1"));
-	ASSERT_EQ(0, write_str(FAILSLAB "probability", "10"));
+	ASSERT_EQ(0, write_file(FAILSLAB "times", buf));
+	ASSERT_EQ(0, write_file(FAILSLAB "interval", "1"));
+	ASSERT_EQ(0, write_file(FAILSLAB "probability", "10"));
 	ASSERT_EQ(RANDOM_TIMES, failslab_times());
 
 	for (r = 0; r < rounds; r++)
