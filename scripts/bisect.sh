@@ -24,9 +24,18 @@ for c in $(git_src rev-list --reverse base..HEAD~1); do
 		continue
 	fi
 	git_src checkout -q --detach "$c"
-	for cell in $cells; do
-		"$TOP/scripts/build.sh" "$cell" >/dev/null ||
-			die "patch $n/$total \"$subject\" does not build in cell $cell (log: build/logs/build-$cell.log)"
+	# Two cells at a time: much of an incremental build is serial (make's
+	# walk of the tree, the link), so one build leaves a core idle.
+	set -- $cells
+	while [ $# -gt 0 ]; do
+		"$TOP/scripts/build.sh" "$1" >/dev/null & first=$!
+		second=
+		[ $# -lt 2 ] || { "$TOP/scripts/build.sh" "$2" >/dev/null & second=$!; }
+		failed=
+		wait "$first" || failed=$1
+		[ -z "$second" ] || wait "$second" || failed="${failed:+$failed }$2"
+		[ -z "$failed" ] || die "patch $n/$total \"$subject\" does not build in cell(s) $failed (logs: build/logs/build-CELL.log)"
+		shift $(( $# < 2 ? 1 : 2 ))
 	done
 	say "bisect: patch $n/$total \"$subject\": builds in $(echo $cells | wc -w) cells"
 done
