@@ -3,7 +3,14 @@
 # series stays bisectable. HEAD is built by check.sh's build steps; this
 # builds each earlier commit whose change reaches the kernel build (a patch
 # that only touches tools/, Documentation/ or MAINTAINERS cannot break it).
-# The builds reuse build/out, so each step is incremental.
+#
+# The first such commit is built in every cell. A later one is built in a
+# cell only if something changed since that cell's last build (here) among
+# its inputs: the sources and headers its .cmd files list, any Kconfig,
+# Makefile or Kbuild file, and any file added, deleted or renamed (a new
+# header can shadow another on the include path). Otherwise make would
+# rebuild and relink nothing there either; skipping saves its walk of the
+# tree. The builds reuse build/out, so each step is incremental.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -15,6 +22,27 @@ trap 'git_src checkout -q "$branch"' EXIT
 trap 'exit 1' INT TERM
 
 cells=$(ls "$TOP"/configs/*.config | xargs -n1 basename | sed -n 's/\.config$//p' | grep -v '^base-')
+state=$BUILD/bisect
+rm -rf "$state"
+mkdir -p "$state"
+
+# inputs CELL: the tree's files the cell's last build read, one per line.
+inputs() {
+	rel=$(realpath --relative-to="$OUT/$1" "$SRC")
+	find "$OUT/$1" -name '.*.cmd' -exec cat {} + | grep -o "$rel/[^ )]*" |
+		sed "s|^$rel/||" | sort -u
+}
+
+# affects CELL COMMIT: whether COMMIT can change what CELL builds.
+affects() {
+	[ -f "$state/$1.commit" ] || return 0
+	changes=$(git_src diff --name-status "$(cat "$state/$1.commit")" "$2")
+	printf '%s\n' "$changes" | grep -qE '^[ADR]' && return 0
+	files=$(printf '%s\n' "$changes" | cut -f2 | grep -vE '^(tools|Documentation)/' || true)
+	printf '%s\n' "$files" | grep -qE '(^|/)(Kconfig[^/]*|Makefile[^/]*|Kbuild[^/]*)$' && return 0
+	printf '%s\n' "$files" | sort | comm -12 - "$state/$1.inputs" | grep -q .
+}
+
 n=0
 for c in $(git_src rev-list --reverse base..HEAD~1); do
 	n=$((n + 1))
@@ -24,9 +52,13 @@ for c in $(git_src rev-list --reverse base..HEAD~1); do
 		continue
 	fi
 	git_src checkout -q --detach "$c"
+	todo= skipped=
+	for cell in $cells; do
+		if affects "$cell" "$c"; then todo="$todo $cell"; else skipped="$skipped $cell"; fi
+	done
 	# Two cells at a time: much of an incremental build is serial (make's
 	# walk of the tree, the link), so one build leaves a core idle.
-	set -- $cells
+	set -- $todo
 	while [ $# -gt 0 ]; do
 		"$TOP/scripts/build.sh" "$1" >/dev/null & first=$!
 		second=
@@ -37,5 +69,9 @@ for c in $(git_src rev-list --reverse base..HEAD~1); do
 		[ -z "$failed" ] || die "patch $n/$total \"$subject\" does not build in cell(s) $failed (logs: build/logs/build-CELL.log)"
 		shift $(( $# < 2 ? 1 : 2 ))
 	done
-	say "bisect: patch $n/$total \"$subject\": builds in $(echo $cells | wc -w) cells"
+	for cell in $todo; do
+		echo "$c" >"$state/$cell.commit"
+		inputs "$cell" >"$state/$cell.inputs"
+	done
+	say "bisect: patch $n/$total \"$subject\": built in$todo${skipped:+; unchanged in$skipped}"
 done

@@ -5,15 +5,14 @@
 #               a body says why, the author and Signed-off-by are ours
 #   kernel-doc  scripts/kernel-doc -none -Wall on the .c and .h files the
 #               patch touches: no warning the file did not have before
-#   warnings    W=1 and sparse (C=2) on the objects of the files the patch
-#               touches, in a KVM=y cell with the KUnit tests (KUnit's build
-#               configuration) and in the KVM=n cell: no new warning. Counted
+#   warnings    W=1 and sparse (C=1) on the objects of the files the patch
+#               touches, in the kvm-y cell (which carries the KUnit suites)
+#               and in the kvm-n cell: no new warning. Counted
 #               against the commit before, not against zero, because
 #               bookworm's sparse has known false positives on unchanged code.
 #   uapi        each patch that changes a uAPI header builds usr/ with
 #               CONFIG_UAPI_HEADER_TEST (the x86_64 cell)
-# "warnings" needs the kvm-n cell and KUnit's build (scripts/kunit.sh) done
-# at HEAD; "uapi" the x86_64 cell. Logs: build/logs/patch-gates/GATE/.
+# "warnings" needs the kvm-y and kvm-n cells built at HEAD; "uapi" the x86_64 cell. Logs: build/logs/patch-gates/GATE/.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -103,7 +102,7 @@ gate_kernel_doc() {
 
 # The cells of the warnings gate: a name, and the build at HEAD whose
 # configuration and objects it takes.
-warn_cells="kvm-y-kunit:$BUILD/kunit/drivers-vfio-pci kvm-n:$OUT/kvm-n"
+warn_cells="kvm-y:$OUT/kvm-y kvm-n:$OUT/kvm-n"
 
 # objects_of COMMIT_INDEX CELL_BUILD: the objects patch COMMIT_INDEX touches
 # that the cell builds: those of its .c files, or of every .c file of the
@@ -120,8 +119,8 @@ objects_of() {
 }
 
 # warnings_at INDEX: at the checked out commit INDEX (0 is the base), build
-# the objects of patches INDEX and INDEX + 1 with W=1 C=2 in each cell and
-# keep each object's warnings in $glogs/CELL/INDEX/OBJECT.
+# the objects of patches INDEX and INDEX + 1 with W=1 and sparse in each
+# cell and keep each object's warnings in $glogs/CELL/INDEX/OBJECT.
 warnings_at() {
 	for wc in $warn_cells; do
 		cell=${wc%%:*} head_build=${wc#*:}
@@ -131,21 +130,20 @@ warnings_at() {
 		[ -n "$wanted" ] || continue
 		out=$OUT/gate-$cell
 		mkdir -p "$out"
+		# HEAD's configuration, which make syncs to this commit's Kconfig.
 		cp "$head_build/.config" "$out/.config"
-		kmake="make -C $SRC O=$out ARCH=s390 CROSS_COMPILE=$S390_CROSS"
-		$kmake olddefconfig >"$dir/make.log" 2>&1 || { cat "$dir/make.log"; return 1; }
-		# Only what this commit builds in this configuration: kbuild
-		# compiles a single object on request even when it is disabled.
 		for o in $wanted; do rm -f "$out/$o"; done
-		$kmake -n $(for o in $wanted; do dirname "$o"; done | sort -u | sed 's|$|/|') \
-			>"$dir/dry-run.log" 2>&1 || true
-		objs=$(for o in $wanted; do
-			if grep -qF -- " -o $o " "$dir/dry-run.log"; then echo "$o"; fi; done)
-		[ -n "$objs" ] || continue
-		# Compile them again, for gcc's warnings, with one job, so that
-		# each warning follows the line of its object.
-		$kmake -j1 W=1 C=2 $objs >>"$dir/make.log" 2>&1 || true
-		for o in $objs; do
+		# Build the objects' directories, not the objects: kbuild compiles
+		# an object named on the command line even where the configuration
+		# leaves it out. The removed objects are compiled again, each with
+		# its warnings after its own line (-Otarget); C=1 runs sparse on
+		# what is compiled. -k: an object that fails does not hide others.
+		make -C "$SRC" O="$out" ARCH=s390 CROSS_COMPILE="$S390_CROSS" -k -j"$JOBS" -Otarget \
+			W=1 C=1 $(for o in $wanted; do dirname "$o"; done | sort -u | sed 's|$|/|') \
+			>"$dir/make.log" 2>&1 || true
+		for o in $wanted; do
+			# Not compiled: not part of this configuration at this commit.
+			grep -qE "^  CC( \[M\])? +$o\$" "$dir/make.log" || continue
 			awk -v src="${o%.o}.c" -v obj="$o" '
 				/^  (CC|CC \[M\]|CHECK) / {
 					f = $NF; sub(/^.*\/linux\//, "", f)
@@ -161,7 +159,7 @@ warnings_at() {
 
 gate_warnings() {
 	for wc in $warn_cells; do
-		[ -f "${wc#*:}/.config" ] || die "no build at ${wc#*:} (run scripts/build.sh kvm-n and scripts/kunit.sh first)"
+		[ -f "${wc#*:}/.config" ] || die "no build at ${wc#*:} (run scripts/build.sh kvm-y and kvm-n first)"
 	done
 	checkout_each
 	i=0

@@ -21,7 +21,7 @@ warnings_of() {
 	KERNEL_TREE=$1 "$TOP/scripts/build.sh" "$2" >/dev/null
 	use_kernel_tree "$1"
 	make -C "$KSRC" O="$KOUT/$2" ARCH=s390 CROSS_COMPILE="$S390_CROSS" \
-		W=1 C=2 $dirs 2>&1 | grep -E '^[^ ]+:[0-9]+(:[0-9]+)?: (warning|error):' |
+		-j"$JOBS" -Otarget W=1 C=2 $dirs 2>&1 | grep -E '^[^ ]+:[0-9]+(:[0-9]+)?: (warning|error):' |
 		sed -E 's|^([^ ]*/)?linux/||; s|^([^:]+):[0-9]+(:[0-9]+)?:|\1:|' | sort
 }
 

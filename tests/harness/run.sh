@@ -43,6 +43,11 @@ done
 t "matrix check fails when a requested symbol is dropped" \
 	fails_with "CONFIG_KVM (requested y, got n)" \
 	"$TOP/scripts/build.sh" --config-only "$HERE/dropped-symbol.config"
+t "matrix check fails when an optional symbol the tree defines is dropped" \
+	fails_with "CONFIG_KVM (requested y, got n)" \
+	"$TOP/scripts/build.sh" --config-only "$HERE/optional-present.config"
+t "matrix check leaves out an optional symbol the tree does not define" \
+	"$TOP/scripts/build.sh" --config-only "$HERE/optional-absent.config"
 
 # The patch queue machinery on a small scratch tree instead of build/linux.
 export HARNESS_BUILD="$scratch/build" HARNESS_PATCHES="$scratch/patches"
