@@ -9,11 +9,23 @@ set -eu
 dict=$(dpkg -L codespell 2>/dev/null | grep '/codespell_lib/data/dictionary\.txt$' | head -n 1)
 [ -n "$dict" ] && [ -f "$dict" ] || die "codespell dictionary not found: make deps"
 
+# One checkpatch per patch, $JOBS at a time (each is a single-threaded
+# Perl run); the results are read back in series order.
+results=$LOGS/checkpatch
+rm -rf "$results"
+mkdir -p "$results"
+export SRC PATCHES dict results
+# /usr/bin first: checkpatch's SPDX check needs Debian's python3 modules.
+xargs -P "$JOBS" -I{} sh -c 'cd "$SRC" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict \
+	--codespell --codespellfile "$dict" --terse --show-types "$PATCHES/$1" >"$results/$1.out" 2>&1' sh {} \
+	<"$PATCHES/series" || true
 bad=0
 for p in $(cat "$PATCHES/series"); do
-	# /usr/bin first: checkpatch's SPDX check needs Debian's python3 modules.
-	out=$(cd "$SRC" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --codespell --codespellfile "$dict" --terse \
-		--show-types "$PATCHES/$p" 2>&1 | grep -E 'ERROR|WARNING|CHECK|Traceback|rror:' || true)
+	if [ -f "$results/$p.out" ]; then
+		out=$(grep -E 'ERROR|WARNING|CHECK|Traceback|rror:' "$results/$p.out" || true)
+	else
+		out="$p: checkpatch did not run"
+	fi
 	if [ -n "$out" ]; then
 		printf '%s\n' "$out"
 		bad=1
