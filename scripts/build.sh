@@ -5,9 +5,10 @@
 # CELL names configs/CELL.config (or is a path to a fragment). Its header
 # says "# arch: ..." (default s390), "# targets: ..." (default: the whole
 # kernel and modules), "# optional: ..." symbols that may be missing from
-# the tree. The fragment goes onto configs/base-ARCH.config and allnoconfig;
-# every symbol the merged fragment sets must have that value in the final
-# .config, or the build fails listing the ones that were dropped.
+# the tree, "# seed: CELL" a built cell to start from. The fragment goes
+# onto configs/base-ARCH.config and allnoconfig; every symbol the merged
+# fragment sets must have that value in the final .config, or the build
+# fails listing the ones that were dropped.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -36,6 +37,17 @@ if [ "$KTAG" = -base ] && [ "$(git -C "$KSRC" rev-parse HEAD 2>/dev/null)" != "$
 fi
 log=$LOGS/build-$cell$KTAG.log
 repro="make build CELL=$cell"
+# "# seed: CELL": a cell never built here starts as a copy of that cell's
+# build, when there is one, and kbuild then rebuilds only what depends on
+# the Kconfig symbols that differ (fixdep records them per object). On a
+# cold cache that is minutes less than compiling every object again.
+seed=$(header seed)
+if [ -n "$seed" ] && [ ! -f "$out/.config" ] && [ -f "$KOUT/$seed/vmlinux" ]; then
+	rm -rf "$out"
+	cp -a "$KOUT/$seed" "$out"
+	rm -rf "$out/modroot" "$out/fragment.config"
+	say "build: $cell starts from a copy of the $seed build"
+fi
 mkdir -p "$out"
 : >"$log"
 
@@ -55,12 +67,25 @@ fi
 # $kmake holds one argument with a space (CC=...), so run it through eval.
 kmake() { eval "$kmake" '"$@"'; }
 
+# "# optional: CONFIG_..." names symbols the series adds (KUnit suites):
+# a tree without them (the base, an early patch) builds the cell without;
+# a tree that defines one must give it the requested value.
+absent=
+for sym in $(header optional); do
+	git -C "$KSRC" grep -qE "^[[:space:]]*(menu)?config ${sym#CONFIG_}\$" -- '*Kconfig*' ||
+		absent="$absent $sym"
+done
+
 # Later fragments win, as with merge_config.sh.
 merged=$out/fragment.config
 cat "$TOP/configs/base-$arch.config" "$cell_file" | awk '
 	/^CONFIG_[A-Za-z0-9_]+=/ { sym = $0; sub(/=.*/, "", sym); val[sym] = $0; if (!(sym in seen)) { seen[sym] = 1; order[n++] = sym } }
 	/^# CONFIG_[A-Za-z0-9_]+ is not set/ { sym = $2; val[sym] = $0; if (!(sym in seen)) { seen[sym] = 1; order[n++] = sym } }
 	END { for (i = 0; i < n; i++) print val[order[i]] }' >"$merged.new"
+# The optional symbols this tree lacks are part of the fragment's identity:
+# when a later commit adds one, the cell must be configured again, or
+# kbuild's syncconfig would give it its default.
+echo "# absent:$absent" >>"$merged.new"
 
 # Reconfigure only when the fragment changed, so rebuilds stay incremental.
 if ! cmp -s "$merged.new" "$merged" || [ ! -f "$out/.config" ]; then
@@ -71,14 +96,6 @@ else
 	rm -f "$merged.new"
 fi
 
-# "# optional: CONFIG_..." names symbols the series adds (KUnit suites):
-# a tree without them (the base, an early patch) builds the cell without;
-# a tree that defines one must give it the requested value.
-absent=
-for sym in $(header optional); do
-	git -C "$KSRC" grep -qE "^[[:space:]]*(menu)?config ${sym#CONFIG_}\$" -- '*Kconfig*' ||
-		absent="$absent $sym"
-done
 dropped=$(awk -v absent="$absent" '
 	function got(sym) { return (sym in have) ? substr(have[sym], length(sym) + 2) : "n" }
 	BEGIN { n = split(absent, a, " "); for (i = 1; i <= n; i++) skip[a[i]] = 1 }
