@@ -2,16 +2,18 @@
 # symbols.sh: what each cell links of vfio-pci's zPCI support, read with nm.
 # Every s390 cell with vfio-pci links the capability code; only cells with
 # CONFIG_VFIO_PCI_ZDEV_KVM link any symbol of the KVM part; other
-# architectures link neither. Both symbol lists are read from the objects of
-# the kvm-y cell, so they follow the code.
+# architectures link neither. Both lists are the functions (nm types t, T)
+# of the kvm-y cell's objects, so they follow the code; data symbols are
+# left out because kvm-y also builds the KUnit suites, whose
+# EXPORT_SYMBOL_IF_KUNIT() records exist only in the object, not in a link.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 ref=$OUT/kvm-y/drivers/vfio/pci
 [ -f "$ref/vfio_pci_zdev_kvm.o" ] && [ -f "$ref/vfio_pci_zdev.o" ] ||
 	die "kvm-y has no vfio_pci_zdev.o and vfio_pci_zdev_kvm.o: make build CELL=kvm-y"
-caps=$(nm --defined-only -g "$ref/vfio_pci_zdev.o" | awk '{ print $3 }')
-kvm=$(nm --defined-only "$ref/vfio_pci_zdev_kvm.o" | awk '$3 !~ /^\./ { print $3 }')
+caps=$(nm --defined-only "$ref/vfio_pci_zdev.o" | awk '$2 == "T" { print $3 }')
+kvm=$(nm --defined-only "$ref/vfio_pci_zdev_kvm.o" | awk '$2 ~ /^[tT]$/ && $3 !~ /^\./ { print $3 }')
 [ -n "$caps" ] && [ -n "$kvm" ] || die "no symbols read from $ref"
 
 # count WANTED HAVE: how many of the WANTED names are in the file HAVE.
