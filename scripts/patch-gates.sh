@@ -118,41 +118,70 @@ objects_of() {
 		while read -r o; do if [ -e "$2/$o" ]; then echo "$o"; fi; done
 }
 
-# warnings_at INDEX: at the checked out commit INDEX (0 is the base), build
-# the objects of patches INDEX and INDEX + 1 with W=1 and sparse in each
-# cell and keep each object's warnings in $glogs/CELL/INDEX/OBJECT.
+# members OUT DIRS: the objects the configuration links in DIRS, as the
+# last build there left them: the members of each built-in.a and the
+# objects each module's .mod file names.
+members() {
+	(
+		cd "$1" && shift
+		for d in "$@"; do
+			[ ! -f "$d/built-in.a" ] || "${S390_CROSS}ar" t "$d/built-in.a"
+			find "$d" -maxdepth 1 -name '*.mod' -exec cat {} + | tr ' ' '\n'
+		done
+	) | grep '\.o$' | sort -u
+}
+
+# warnings_at INDEX: at the checked out commit INDEX (0 is the base), the
+# W=1 and sparse warnings of the objects of patches INDEX and INDEX + 1 in
+# each cell, one file per object in $glogs/CELL/INDEX/. The gate's build
+# directory lives on from one commit to the next, so make compiles only the
+# objects whose inputs changed; the others keep the warnings they had at the
+# commit before ($glogs/CELL/last/). An object seen for the first time is
+# compiled whatever its state.
 warnings_at() {
 	for wc in $warn_cells; do
 		cell=${wc%%:*} head_build=${wc#*:}
 		wanted=$( (objects_of "$1" "$head_build"; objects_of $(($1 + 1)) "$head_build") | sort -u)
-		dir=$glogs/$cell/$1
-		mkdir -p "$dir"
+		dir=$glogs/$cell/$1 last=$glogs/$cell/last
+		mkdir -p "$dir" "$last"
 		[ -n "$wanted" ] || continue
 		out=$OUT/gate-$cell
 		mkdir -p "$out"
 		# HEAD's configuration, which make syncs to this commit's Kconfig.
-		cp "$head_build/.config" "$out/.config"
-		for o in $wanted; do rm -f "$out/$o"; done
+		# Copied only when it differs, so an unchanged one costs no sync.
+		cmp -s "$head_build/.config" "$out/.config" || cp "$head_build/.config" "$out/.config"
+		for o in $wanted; do
+			[ -e "$last/$(echo "$o" | tr / _)" ] || rm -f "$out/$o"
+		done
+		dirs=$(for o in $wanted; do dirname "$o"; done | sort -u)
 		# Build the objects' directories, not the objects: kbuild compiles
 		# an object named on the command line even where the configuration
-		# leaves it out. The removed objects are compiled again, each with
-		# its warnings after its own line (-Otarget); C=1 runs sparse on
-		# what is compiled. -k: an object that fails does not hide others.
+		# leaves it out. Each object compiled has its warnings after its
+		# own line (-Otarget); C=1 runs sparse on what is compiled. -k: an
+		# object that fails does not hide others.
 		make -C "$SRC" O="$out" ARCH=s390 CROSS_COMPILE="$S390_CROSS" -k -j"$JOBS" -Otarget \
-			W=1 C=1 $(for o in $wanted; do dirname "$o"; done | sort -u | sed 's|$|/|') \
-			>"$dir/make.log" 2>&1 || true
-		for o in $wanted; do
-			# Not compiled: not part of this configuration at this commit.
-			grep -qE "^  CC( \[M\])? +$o\$" "$dir/make.log" || continue
+			W=1 C=1 $(echo "$dirs" | sed 's|$|/|') >"$dir/make.log" 2>&1 || true
+		# Every object compiled here, wanted or not, has new warnings: a
+		# later commit that wants it may find it up to date.
+		sed -nE 's/^  CC( \[M\])? +([^ ]+\.o)$/\2/p' "$dir/make.log" | while read -r o; do
+			f=$(echo "$o" | tr / _)
 			awk -v src="${o%.o}.c" -v obj="$o" '
 				/^  (CC|CC \[M\]|CHECK) / {
 					f = $NF; sub(/^.*\/linux\//, "", f)
 					cur = (f == src || f == obj)
 				}
-				cur && / (warning|error): /' "$dir/make.log" |
-				normalize >"$dir/$(echo "$o" | tr / _)"
+				cur && / (warning|error): /' "$dir/make.log" | normalize >"$last/$f"
 			# An object that did not build counts as an error of its own.
-			[ -e "$out/$o" ] || echo "$o: error: not built" >>"$dir/$(echo "$o" | tr / _)"
+			[ -e "$out/$o" ] || echo "$o: error: not built" >>"$last/$f"
+		done
+		linked=$(members "$out" $dirs)
+		for o in $wanted; do
+			f=$(echo "$o" | tr / _)
+			# Not linked: not part of this configuration at this commit.
+			if [ -e "$last/$f" ] && { printf '%s\n' "$linked" | grep -qxF "$o" ||
+				grep -qE "^  CC( \[M\])? +$o\$" "$dir/make.log"; }; then
+				cp "$last/$f" "$dir/$f"
+			fi
 		done
 	done
 }
