@@ -10,7 +10,10 @@
 # Makefile or Kbuild file, and any file added, deleted or renamed (a new
 # header can shadow another on the include path). Otherwise make would
 # rebuild and relink nothing there either; skipping saves its walk of the
-# tree. The builds reuse build/out, so each step is incremental.
+# tree. The builds reuse build/out, so each step is incremental, and stop
+# at vmlinux and the modules (build.sh --link-only): the boot image and the
+# module install add nothing to "compiles and links", and HEAD's full build
+# is check.sh's.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -30,22 +33,81 @@ state=$BUILD/bisect
 rm -rf "$state"
 mkdir -p "$state"
 
-# inputs CELL: the tree's files the cell's last build read, one per line.
+# inputs CELL: the tree's files the cell's last build read, one per line,
+# from the .cmd files kbuild keeps for each target. Of the objects, only
+# those the kernel links (the members of vmlinux.a and the lib.a archives,
+# the modules' parts) and those under arch/ (boot image, vDSO): a cell
+# seeded from a sibling keeps the sibling's objects of directories its own
+# configuration never enters, which must not make it build for them.
 inputs() {
-	rel=$(realpath --relative-to="$OUT/$1" "$SRC")
-	find "$OUT/$1" -name '.*.cmd' -exec cat {} + | grep -o "$rel/[^ )]*" |
-		sed "s|^$rel/||" | sort -u
+	(
+		cd "$OUT/$1"
+		rel=$(realpath --relative-to=. "$SRC")
+		if [ -f vmlinux.a ]; then
+			{
+				find . -name '*.a' -path '*lib.a' -o -name vmlinux.a | while read -r a; do
+					"${S390_CROSS}ar" t "$a"
+				done
+				[ ! -f modules.order ] || while read -r m; do
+					if [ -f "${m%.o}.mod" ]; then tr ' ' '\n' <"${m%.o}.mod"; else echo "$m"; fi
+				done <modules.order
+			} | sed 's|^\./||' | grep '\.o$' | sort -u | while read -r o; do
+				echo "$(dirname "$o")/.$(basename "$o").cmd"
+			done
+			find arch -name '.*.o.cmd'
+			find . -name '.*.cmd' ! -name '.*.o.cmd'
+		else
+			find . -name '.*.cmd'
+		fi | xargs cat 2>/dev/null | grep -o "$rel/[^ )]*" | sed "s|^$rel/||" | sort -u
+	)
 }
 
 # affects CELL COMMIT: whether COMMIT can change what CELL builds.
 affects() {
 	[ -f "$state/$1.commit" ] || return 0
-	changes=$(git_src diff --name-status "$(cat "$state/$1.commit")" "$2")
+	# tools/, Documentation/ and MAINTAINERS are never part of a kernel build.
+	changes=$(git_src diff --name-status "$(cat "$state/$1.commit")" "$2" |
+		grep -vE "^[A-Z0-9]+	((tools|Documentation)/|MAINTAINERS$)" || true)
 	printf '%s\n' "$changes" | grep -qE '^[ADR]' && return 0
-	files=$(printf '%s\n' "$changes" | cut -f2 | grep -vE '^(tools|Documentation)/' || true)
+	files=$(printf '%s\n' "$changes" | cut -f2)
 	printf '%s\n' "$files" | grep -qE '(^|/)(Kconfig[^/]*|Makefile[^/]*|Kbuild[^/]*)$' && return 0
 	printf '%s\n' "$files" | sort | comm -12 - "$state/$1.inputs" | grep -q .
 }
+
+# build_all WHAT CELL...: build the checked out commit in each CELL, two
+# at a time (much of an incremental build is serial: make's walk of the
+# tree, the link, so one build leaves a core idle), and record what each
+# build read.
+build_all() {
+	what=$1
+	shift
+	c=$(git_src rev-parse HEAD)
+	cells_built="$*"
+	while [ $# -gt 0 ]; do
+		"$TOP/scripts/build.sh" --link-only "$1" >/dev/null & first=$!
+		second=
+		[ $# -lt 2 ] || { "$TOP/scripts/build.sh" --link-only "$2" >/dev/null & second=$!; }
+		failed=
+		wait "$first" || failed=$1
+		[ -z "$second" ] || wait "$second" || failed="${failed:+$failed }$2"
+		[ -z "$failed" ] || die "$what does not build in cell(s) $failed (logs: build/logs/build-CELL.log)"
+		shift $(( $# < 2 ? 1 : 2 ))
+	done
+	for cell in $cells_built; do
+		echo "$c" >"$state/$cell.commit"
+		inputs "$cell" >"$state/$cell.inputs"
+	done
+}
+
+# The unpatched base first, in kvm-n and kvm-y: on a cold cache their
+# first build is then the base's, which leaves the base's objects in ccache
+# under the same relative paths and configuration as base-check.sh's base
+# kernels, so those are cache hits. The series' first patch is then one
+# incremental step on top.
+git_src checkout -q --detach base
+started=$(date +%s)
+build_all "the base" kvm-n kvm-y
+say "bisect: base: built in kvm-n kvm-y ($(( $(date +%s) - started ))s)"
 
 n=0
 for c in $(git_src rev-list --reverse base..HEAD~1); do
@@ -56,26 +118,11 @@ for c in $(git_src rev-list --reverse base..HEAD~1); do
 		continue
 	fi
 	git_src checkout -q --detach "$c"
+	started=$(date +%s)
 	todo= skipped=
 	for cell in $cells; do
 		if affects "$cell" "$c"; then todo="$todo $cell"; else skipped="$skipped $cell"; fi
 	done
-	# Two cells at a time: much of an incremental build is serial (make's
-	# walk of the tree, the link), so one build leaves a core idle.
-	set -- $todo
-	while [ $# -gt 0 ]; do
-		"$TOP/scripts/build.sh" "$1" >/dev/null & first=$!
-		second=
-		[ $# -lt 2 ] || { "$TOP/scripts/build.sh" "$2" >/dev/null & second=$!; }
-		failed=
-		wait "$first" || failed=$1
-		[ -z "$second" ] || wait "$second" || failed="${failed:+$failed }$2"
-		[ -z "$failed" ] || die "patch $n/$total \"$subject\" does not build in cell(s) $failed (logs: build/logs/build-CELL.log)"
-		shift $(( $# < 2 ? 1 : 2 ))
-	done
-	for cell in $todo; do
-		echo "$c" >"$state/$cell.commit"
-		inputs "$cell" >"$state/$cell.inputs"
-	done
-	say "bisect: patch $n/$total \"$subject\": built in$todo${skipped:+; unchanged in$skipped}"
+	build_all "patch $n/$total \"$subject\"" $todo
+	say "bisect: patch $n/$total \"$subject\": built in$todo${skipped:+; unchanged in$skipped} ($(( $(date +%s) - started ))s)"
 done

@@ -1,6 +1,8 @@
 #!/bin/sh
-# build.sh [--config-only] CELL: configure and build build/linux for one
-# matrix cell, out of tree in build/out/CELL, through ccache.
+# build.sh [--config-only|--link-only] CELL: configure and build
+# build/linux for one matrix cell, out of tree in build/out/CELL, through
+# ccache. --link-only stops at vmlinux and the modules (no boot image, no
+# modules_install): enough to show that a commit compiles and links.
 #
 # CELL names configs/CELL.config (or is a path to a fragment). Its header
 # says "# arch: ..." (default s390), "# targets: ..." (default: the whole
@@ -12,9 +14,12 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-config_only=0
-[ "${1:-}" != --config-only ] || { config_only=1; shift; }
-[ $# -eq 1 ] || die "usage: build.sh [--config-only] CELL"
+config_only=0 link_only=0
+case ${1:-} in
+--config-only) config_only=1; shift ;;
+--link-only) link_only=1; shift ;;
+esac
+[ $# -eq 1 ] || die "usage: build.sh [--config-only|--link-only] CELL"
 case $1 in
 */*) cell_file=$1 ;;
 *) cell_file=$TOP/configs/$1.config ;;
@@ -112,9 +117,10 @@ if [ -n "$dropped" ]; then
 fi
 [ "$config_only" = 0 ] || { say "build: $cell configured"; exit 0; }
 
+[ "$link_only" = 0 ] || [ -n "$targets" ] || targets="vmlinux modules"
 start=$(date +%s)
 run_logged "build $cell" "$log" "$repro" kmake -j"$JOBS" $targets
-if [ -z "$targets" ] && grep -q '^CONFIG_MODULES=y' "$out/.config"; then
+if [ -z "$(header targets)" ] && [ "$link_only" = 0 ] && grep -q '^CONFIG_MODULES=y' "$out/.config"; then
 	rm -rf "$out/modroot"
 	run_logged "modules_install $cell" "$log" "$repro" \
 		kmake INSTALL_MOD_PATH="$out/modroot" modules_install
