@@ -104,13 +104,14 @@ build_all() {
 # under the same relative paths and configuration as base-check.sh's base
 # kernels, so those are cache hits. The series' first patch is then one
 # incremental step on top.
+earlier=$(git_src rev-list --reverse base..HEAD~1)
 git_src checkout -q --detach base
 started=$(date +%s)
 build_all "the base" kvm-n kvm-y
 say "bisect: base: built in kvm-n kvm-y ($(( $(date +%s) - started ))s)"
 
 n=0
-for c in $(git_src rev-list --reverse base..HEAD~1); do
+for c in $earlier; do
 	n=$((n + 1))
 	subject=$(git_src log -1 --format=%s "$c")
 	if ! git_src diff --name-only "$c~1" "$c" | grep -qvE '^(tools|Documentation)/|^MAINTAINERS$'; then
