@@ -51,9 +51,7 @@ inputs() {
 				[ ! -f modules.order ] || while read -r m; do
 					if [ -f "${m%.o}.mod" ]; then tr ' ' '\n' <"${m%.o}.mod"; else echo "$m"; fi
 				done <modules.order
-			} | sed 's|^\./||' | grep '\.o$' | sort -u | while read -r o; do
-				echo "$(dirname "$o")/.$(basename "$o").cmd"
-			done
+			} | sed 's|^\./||' | grep '\.o$' | sort -u | sed -E 's|^(.*/)?([^/]+)$|\1.\2.cmd|'
 			find arch -name '.*.o.cmd'
 			find . -name '.*.cmd' ! -name '.*.o.cmd'
 		else
