@@ -72,28 +72,37 @@ affects() {
 	printf '%s\n' "$files" | sort | comm -12 - "$state/$1.inputs" | grep -q .
 }
 
+# timed_build CELL: build.sh --link-only CELL, its seconds in $state/CELL.secs.
+timed_build() {
+	t0=$(date +%s)
+	"$TOP/scripts/build.sh" --link-only "$1" >/dev/null || return
+	echo $(( $(date +%s) - t0 )) >"$state/$1.secs"
+}
+
 # build_all WHAT CELL...: build the checked out commit in each CELL, two
 # at a time (much of an incremental build is serial: make's walk of the
 # tree, the link, so one build leaves a core idle), and record what each
-# build read.
+# build read and how long it took ($times: "CELL Ns ...").
 build_all() {
 	what=$1
 	shift
 	c=$(git_src rev-parse HEAD)
 	cells_built="$*"
 	while [ $# -gt 0 ]; do
-		"$TOP/scripts/build.sh" --link-only "$1" >/dev/null & first=$!
+		timed_build "$1" & first=$!
 		second=
-		[ $# -lt 2 ] || { "$TOP/scripts/build.sh" --link-only "$2" >/dev/null & second=$!; }
+		[ $# -lt 2 ] || { timed_build "$2" & second=$!; }
 		failed=
 		wait "$first" || failed=$1
 		[ -z "$second" ] || wait "$second" || failed="${failed:+$failed }$2"
 		[ -z "$failed" ] || die "$what does not build in cell(s) $failed (logs: build/logs/build-CELL.log)"
 		shift $(( $# < 2 ? 1 : 2 ))
 	done
+	times=
 	for cell in $cells_built; do
 		echo "$c" >"$state/$cell.commit"
 		inputs "$cell" >"$state/$cell.inputs"
+		times="$times $cell $(cat "$state/$cell.secs")s"
 	done
 }
 
@@ -106,7 +115,7 @@ earlier=$(git_src rev-list --reverse base..HEAD~1)
 git_src checkout -q --detach base
 started=$(date +%s)
 build_all "the base" kvm-n kvm-y
-say "bisect: base: built in kvm-n kvm-y ($(( $(date +%s) - started ))s)"
+say "bisect: base: built in kvm-n kvm-y ($(( $(date +%s) - started ))s:$times)"
 
 n=0
 for c in $earlier; do
@@ -123,5 +132,5 @@ for c in $earlier; do
 		if affects "$cell" "$c"; then todo="$todo $cell"; else skipped="$skipped $cell"; fi
 	done
 	build_all "patch $n/$total \"$subject\"" $todo
-	say "bisect: patch $n/$total \"$subject\": built in$todo${skipped:+; unchanged in$skipped} ($(( $(date +%s) - started ))s)"
+	say "bisect: patch $n/$total \"$subject\": built in$todo${skipped:+; unchanged in$skipped} ($(( $(date +%s) - started ))s:$times)"
 done

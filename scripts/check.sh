@@ -23,14 +23,25 @@ rm -rf "$logs"
 mkdir -p "$logs"
 passed=0 failed=0 skipped=0 failures=
 
+# cpu_ticks: busy and total jiffies of all CPUs since boot ("cpu" line of
+# /proc/stat; idle and iowait are not busy).
+cpu_ticks() {
+	awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat
+}
+
 # step NAME REPRO CMD...: run CMD with its output in build/logs/check/NAME.log.
+# The result line says how busy the machine's CPUs were meanwhile: a step
+# well under 100% leaves cores idle (a serial part), one near 100% can only
+# get faster by doing less.
 step() {
 	name=$1 repro=$2
 	shift 2
 	log=$logs/$name.log
-	start=$(date +%s)
+	start=$(date +%s) ticks0=$(cpu_ticks)
 	if "$@" >"$log" 2>&1; then ok=1; else ok=0; fi
 	secs=$(( $(date +%s) - start ))
+	cpu=$(printf '%s %s\n' "$ticks0" "$(cpu_ticks)" |
+		awk '{ printf "%d%%", ($4 > $2 ? 100 * ($3 - $1) / ($4 - $2) : 0) }')
 	counts=$(sed -n 's/^tap: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
 	if [ -n "$counts" ]; then
 		set -- $counts
@@ -42,10 +53,10 @@ step() {
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	if [ "$ok" = 1 ] && [ "$f" -eq 0 ]; then
-		printf 'PASS %s (%ss)%s\n' "$name" "$secs" "$detail"
+		printf 'PASS %s (%ss, cpu %s)%s\n' "$name" "$secs" "$cpu" "$detail"
 	else
 		failures="$failures $name"
-		printf 'FAIL %s (%ss)%s\n' "$name" "$secs" "$detail"
+		printf 'FAIL %s (%ss, cpu %s)%s\n' "$name" "$secs" "$cpu" "$detail"
 		tail -n 20 "$log" | sed 's/^/    | /'
 		printf '    log: %s\n    reproduce with: %s\n' "${log#$TOP/}" "$repro"
 	fi
