@@ -24,11 +24,16 @@ branch=$(git_src symbolic-ref -q --short HEAD || git_src rev-parse HEAD)
 trap 'git_src checkout -q "$branch"' EXIT
 trap 'exit 1' INT TERM
 
-# kvm-n and kvm-y first, as a pair: on a cold cache the other cells of
-# their families (KVM off; KVM on) then find most objects in ccache, instead
-# of two cells of one family compiling the same files side by side.
+# The build order. kvm-n and kvm-y first: on a cold cache the other cells
+# of their families (KVM off; KVM on) then find most objects in ccache.
+# Then the cells that share objects with one another (kvm-m and
+# kvm-m-vfio-m: KVM as a module) are kept apart, so that the second finds
+# the first's objects in ccache instead of compiling the same files at the
+# same time; x86_64, small, last.
+order="kvm-n kvm-y kvm-m no-pci kvm-n-vfio-m kvm-m-vfio-m x86_64"
 cells=$(ls "$TOP"/configs/*.config | xargs -n1 basename | sed -n 's/\.config$//p' | grep -v '^base-' |
-	awk '{ print ($0 == "kvm-n" || $0 == "kvm-y" ? 0 : 1), $0 }' | sort -s -k1,1n | cut -d' ' -f2)
+	awk -v order="$order" 'BEGIN { n = split(order, o, " "); for (i = 1; i <= n; i++) rank[o[i]] = i }
+		{ print ($0 in rank ? rank[$0] : 99), $0 }' | sort -s -k1,1n | cut -d' ' -f2)
 state=$BUILD/bisect
 rm -rf "$state"
 mkdir -p "$state"
@@ -72,34 +77,28 @@ affects() {
 	printf '%s\n' "$files" | sort | comm -12 - "$state/$1.inputs" | grep -q .
 }
 
-# timed_build CELL: build.sh --link-only CELL, its seconds in $state/CELL.secs.
-timed_build() {
-	t0=$(date +%s)
-	"$TOP/scripts/build.sh" --link-only "$1" >/dev/null || return
-	echo $(( $(date +%s) - t0 )) >"$state/$1.secs"
-}
-
 # build_all WHAT CELL...: build the checked out commit in each CELL, two
-# at a time (much of an incremental build is serial: make's walk of the
-# tree, the link, so one build leaves a core idle), and record what each
-# build read and how long it took ($times: "CELL Ns ...").
+# builds at a time, each slot taking the next cell as soon as its build
+# ends (much of an incremental build is serial, make's walk of the tree
+# and the link, so one build alone leaves a core idle; and cells differ
+# in cost). Record what each build read and how long it took ($times:
+# "CELL Ns ...").
 build_all() {
 	what=$1
 	shift
 	c=$(git_src rev-parse HEAD)
-	cells_built="$*"
-	while [ $# -gt 0 ]; do
-		timed_build "$1" & first=$!
-		second=
-		[ $# -lt 2 ] || { timed_build "$2" & second=$!; }
-		failed=
-		wait "$first" || failed=$1
-		[ -z "$second" ] || wait "$second" || failed="${failed:+$failed }$2"
-		[ -z "$failed" ] || die "$what does not build in cell(s) $failed (logs: build/logs/build-CELL.log)"
-		shift $(( $# < 2 ? 1 : 2 ))
-	done
+	rm -f "$state"/*.failed
+	printf '%s\n' "$@" | xargs -P 2 -n 1 sh -c '
+		t0=$(date +%s)
+		if "$1" --link-only "$3" >/dev/null; then
+			echo $(( $(date +%s) - t0 )) >"$2/$3.secs"
+		else
+			: >"$2/$3.failed"
+		fi' sh "$TOP/scripts/build.sh" "$state"
+	failed=$(cd "$state" && ls -- *.failed 2>/dev/null | sed 's/\.failed$//' | tr '\n' ' ')
+	[ -z "$failed" ] || die "$what does not build in cell(s) ${failed% } (logs: build/logs/build-CELL.log)"
 	times=
-	for cell in $cells_built; do
+	for cell in "$@"; do
 		echo "$c" >"$state/$cell.commit"
 		inputs "$cell" >"$state/$cell.inputs"
 		times="$times $cell $(cat "$state/$cell.secs")s"
