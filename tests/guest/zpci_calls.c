@@ -17,7 +17,6 @@ static const struct {
 } features[] = {
 	{ VFIO_DEVICE_FEATURE_ZPCI_INTERP, sizeof(struct vfio_device_zpci_interp) },
 	{ VFIO_DEVICE_FEATURE_ZPCI_AIF, sizeof(struct vfio_device_zpci_aif) },
-	{ VFIO_DEVICE_FEATURE_ZPCI_IOAT, sizeof(struct vfio_device_zpci_ioat) },
 };
 
 #define FULL	UINT32_MAX	/* the payload is the feature's struct */
@@ -58,12 +57,9 @@ int zpci_feature_call(int fd, unsigned int n, int *want, char *what, size_t len)
 
 	feat->argsz = sizeof(*feat) + payload;
 	feat->flags = features[f].id | cases[c].ops;
-	/*
-	 * A flag no payload defines; for IOAT an anchor with a bit outside
-	 * its origin and flags.
-	 */
+	/* A flag no payload defines. */
 	if (cases[c].invalid)
-		feat->data[0] = features[f].id == VFIO_DEVICE_FEATURE_ZPCI_IOAT ? 0x10 : 0x80;
+		feat->data[0] = 0x80;
 	*want = zpci_have_kvm() ? cases[c].want_kvm : cases[c].want_nokvm;
 	snprintf(what, len, "feature %u %s", features[f].id, cases[c].name);
 	return ioctl(fd, VFIO_DEVICE_FEATURE, feat) ? errno : 0;
