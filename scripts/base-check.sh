@@ -2,6 +2,7 @@
 # base-check.sh: the series against kernels built from the unpatched base.
 #  - kvm-n: the series' guest tests on a base kernel. The zPCI capability
 #    kselftest must fail there, on its zPCI points and on every function,
+#    and so must zpci_nested_dma (no iommufd nesting in the s390 IOMMU),
 #    while vfio_bind passes and the console stays clean: the kselftest can
 #    fail, and it is the series that makes it pass.
 #  - kvm-y: with KVM the series changes nothing userspace sees: zpci_info
@@ -28,7 +29,10 @@ functions=$("$TOP/scripts/qemu.sh" --functions)
 failing=$(grep -c 'vfio_pci_zdev_test@.*: FAIL zpci\.info_flags_caps$' "$log" || true)
 [ "$failing" -eq "$functions" ] ||
 	fail "expected zpci.info_flags_caps to fail on all $functions functions, it failed on $failing"
-say "base-check: kvm-n: on the unpatched base the zPCI kselftest fails as it must:"
+# The base has no s390 nesting: zpci_nested_dma must fail (kvm-n demands it).
+grep -q '^kvm-n: zpci_nested_dma@all: 0 passed, [1-9][0-9]* failed' "$log" ||
+	fail "zpci_nested_dma did not fail on the unpatched base"
+say "base-check: kvm-n: on the unpatched base the zPCI kselftest and the nested DMA test fail as they must:"
 grep '^kvm-n: ' "$log"
 
 "$TOP/scripts/build.sh" kvm-y

@@ -4,7 +4,8 @@
 # Steps: the patch queue round trip, checkpatch on every patch, every patch
 # building in every cell, the harness's own tests, the main job's report, the
 # matrix builds, the nm check of what each cell links, the guest tests in
-# every bootable cell, the series' KUnit suites, the debug kernel's soak
+# every bootable cell, the negative DMA cases of the nested-domain test
+# (one boot each), the series' KUnit suites, the debug kernel's soak
 # (stress, fault injection, fuzzing, kmemleak), the per-patch gates
 # (commit messages, kernel-doc, W=1/sparse, uAPI header test), quilt,
 # htmldocs, coccicheck, the series against the unpatched base, its cost
@@ -98,6 +99,7 @@ done
 for c in $boot_cells; do
 	step "guest-$c" "make guest CELL=$c" "$TOP/scripts/guest.sh" "$c"
 done
+step nested-dma "scripts/nested.sh" "$TOP/scripts/nested.sh" "$default"
 step kunit "scripts/kunit.sh" "$TOP/scripts/kunit.sh"
 [ "$quick" = 1 ] || step soak "make soak" "$TOP/scripts/soak.sh"
 # The queue as a maintainer takes it: each patch on its own, then the

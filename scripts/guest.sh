@@ -47,7 +47,12 @@ repro="make guest CELL=$cell"
 # passes NAME=value parameters on to init's environment.
 zdev_kvm=n
 ! grep -q '^CONFIG_VFIO_PCI_ZDEV_KVM=y' "$KOUT/$cell/.config" || zdev_kvm=y
-args="guest.mode=$mode VFIO_SELFTESTS_ZPCI_KVM=$zdev_kvm${show:+ guest.tests=$show}${list:+ guest.list=$list} $env"
+# ... and whether it must offer iommufd nesting (zpci_nested_dma), which the
+# s390 IOMMU driver has wherever iommufd and the vfio cdev are built.
+nested=n
+! grep -q '^CONFIG_IOMMUFD=y' "$KOUT/$cell/.config" ||
+	! grep -q '^CONFIG_VFIO_DEVICE_CDEV=y' "$KOUT/$cell/.config" || nested=y
+args="guest.mode=$mode VFIO_SELFTESTS_ZPCI_KVM=$zdev_kvm ZPCI_NESTED=$nested${show:+ guest.tests=$show}${list:+ guest.list=$list} $env"
 status=0
 QEMU_SMP=$smp timeout -k 5 "$timeout" "$TOP/scripts/qemu.sh" "$KOUT/$cell/arch/s390/boot/bzImage" \
 	"$KOUT/$cell/initramfs.cpio" "$args" </dev/null >"$log.raw" 2>&1 || status=$?

@@ -25,7 +25,8 @@ mkdir -p "$guest"
 run_logged "guest programs" "$log" "$repro" \
 	make -C "$TOP/tests/guest" OUT="$guest" HDR="$hdr/usr/include" \
 		SELFTESTS="$SRC/tools/testing/selftests"
-programs=$(cat "$guest/list")
+# A list line is "PROG" or "PROG all" (init.c); the kselftests run per function.
+tests=$(cat "$guest/list")
 rm -rf "$kst"
 if [ -d "$SRC/tools/testing/selftests/vfio" ]; then
 	# The standard kselftest build, cross and static.
@@ -36,13 +37,14 @@ if [ -d "$SRC/tools/testing/selftests/vfio" ]; then
 	for p in "$kst"/kselftest/vfio/*; do
 		[ -x "$p" ] && [ -f "$p" ] || continue
 		cp "$p" "$guest/"
-		programs="$programs $(basename "$p")"
+		tests="$tests
+$(basename "$p")"
 	done
 fi
-printf '%s\n' $programs >"$out/tests.list"
+printf '%s\n' "$tests" >"$out/tests.list"
 # The other programs ride along: the soak's (/tests/soak.list), zpci_info
 # and zpci_bench, run by name.
-programs=$(printf '%s\n' $programs $(cat "$guest/programs") | sort -u)
+programs=$( (cut -d' ' -f1 "$out/tests.list"; cat "$guest/programs") | sort -u)
 
 spec=$out/initramfs.spec
 {
@@ -53,6 +55,7 @@ spec=$out/initramfs.spec
 	echo "file /tests/list $out/tests.list 0644 0 0"
 	echo "file /tests/soak.list $guest/soak.list 0644 0 0"
 	echo "file /tests/leak.list $guest/leak.list 0644 0 0"
+	echo "file /tests/nested.list $guest/nested.list 0644 0 0"
 	for p in $programs; do
 		echo "file /tests/$p $guest/$p 0755 0 0"
 	done

@@ -51,7 +51,7 @@ normalize() {
 }
 
 gate_messages() {
-	prefixes='vfio/pci|KVM: s390: pci|s390/pci|selftests: vfio|Documentation: s390|MAINTAINERS'
+	prefixes='vfio/pci|KVM: s390: pci|s390/pci|iommu/s390|iommufd|selftests: vfio|Documentation: s390|MAINTAINERS'
 	sob="Signed-off-by: $DEV_NAME <$DEV_EMAIL>"
 	n=0
 	for c in $commits; do

@@ -8,7 +8,7 @@
 set -eu
 
 ZPCI_FUNCTIONS="
-	-device zpci,uid=5,fid=7,target=rng0 -device virtio-rng-pci,id=rng0
+	-device zpci,uid=5,fid=7,target=rng0 -device virtio-rng-pci,id=rng0,iommu_platform=on,disable-legacy=on
 	-device zpci,uid=7,fid=0x22,target=net0 -device virtio-net-pci,id=net0,romfile=,netdev=net0
 	-netdev user,id=net0,restrict=on"
 

@@ -1,0 +1,891 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zpci_nested_dma BDF: play the VMM of a guest that owns its zPCI I/O
+ * translation tables, through iommufd nesting, and check with real device
+ * DMA that the function sees exactly what the guest's tables say.
+ *
+ * A buffer of this process is the guest's RAM, mapped in an IOAS at guest
+ * physical addresses inside the function's DMA window. A nest parent HWPT
+ * holds those mappings; a nested HWPT of type IOMMU_HWPT_DATA_S390_ZPCI is
+ * allocated on it with the guest's IOTA, whose region, segment and page
+ * tables live in that RAM. The function, bound through the vfio cdev, is
+ * attached to the nested HWPT, and each change of the guest's tables is
+ * followed by IOMMU_HWPT_INVALIDATE, as a guest's RPCIT would be.
+ *
+ * The function must be a virtio-rng device that translates its DMA
+ * (QEMU: iommu_platform=on,disable-legacy=on): this program drives its
+ * virtqueue from userspace through vfio-pci, with rings and buffers at
+ * guest I/O addresses. QEMU translates the device's DMA through the table
+ * that the kernel's s390 IOMMU driver registered for the function, the
+ * shadow of the guest's tables; a wrong shadow shows as DMA that lands in
+ * the wrong page, or lands where it must not.
+ *
+ * Output is TAP. Without nesting support in the kernel every test is
+ * skipped, unless ZPCI_NESTED=y says the kernel must have it.
+ */
+#define _GNU_SOURCE
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+#include <linux/vfio_zdev.h>
+
+#include "vfio_dev.h"
+
+#define PAGE		4096UL
+#define RAM_SIZE	(1UL << 20)	/* the guest's RAM, at the window's start */
+#define SIDE_SIZE	(64UL << 10)	/* a second IOAS mapping, unmapped by a test */
+
+/* Offsets in the guest's RAM. */
+#define RT_OFF		0x00000UL	/* region-third table, 16K */
+#define ST_OFF		0x04000UL	/* segment table, 16K */
+#define PT_OFF		0x08000UL	/* page table, 2K */
+#define PT2_OFF		0x09000UL	/* a page table whose entries all map one page */
+#define DESC_OFF	0x10000UL
+#define AVAIL_OFF	0x11000UL
+#define USED_OFF	0x12000UL
+#define DATA_A_OFF	0x20000UL
+#define DATA_B_OFF	0x21000UL
+#define DATA_P_OFF	0x22000UL	/* mapped read-only (protected) */
+#define DATA_C_OFF	0x23000UL	/* the control DMA's page */
+#define FILL		0xa5
+
+/* Pages of the guest's I/O address space, from its base (see iova()). */
+enum { IO_DESC, IO_AVAIL, IO_USED, IO_DATA, IO_PROT, IO_NONE, IO_SIDE, IO_CTRL };
+
+/* The zPCI table format (arch/s390/include/asm/pci_dma.h). */
+#define IOTA_RTTO		(0x800UL | (1UL << 2))	/* enabled, region-third */
+#define RTE_VALID_RTX		(0x4UL | 0x3UL)		/* type RTX, full length */
+#define STE_VALID_SX		0x0UL
+#define TABLE_INVALID		0x20UL
+#define TABLE_PROTECTED		0x200UL
+#define PTE_INVALID		0x400UL
+#define RTX(a)			(((a) >> 31) & 0x7ff)
+#define SX(a)			(((a) >> 20) & 0x7ff)
+#define PX(a)			(((a) >> 12) & 0xff)
+
+/* virtio 1.x over PCI (the virtio specification, 4.1). */
+#define VIRTIO_VNDR_CAP		0x09
+#define VIRTIO_CAP_COMMON	1
+#define VIRTIO_CAP_NOTIFY	2
+#define VIRTIO_F_VERSION_1	32
+#define VIRTIO_F_ACCESS_PLATFORM 33
+#define STATUS_ACK		1
+#define STATUS_DRIVER		2
+#define STATUS_DRIVER_OK	4
+#define STATUS_FEATURES_OK	8
+#define QUEUE_SIZE		8
+#define DESC_F_WRITE		2
+
+struct bar_loc {
+	int bar;
+	uint32_t off;
+};
+
+struct nested {
+	const char *bdf;
+	int iommufd, dev;
+	uint32_t dev_id, ioas, parent, hwpt;
+	uint64_t start_dma, end_dma;
+	uint8_t *ram, *side;
+	uint64_t gpa;		/* guest physical address of ram */
+	uint64_t io_base;	/* the guest's I/O addresses used here */
+	uint64_t bar_off[6], cfg_off;
+	struct bar_loc common, notify;
+	uint32_t notify_mult;
+	uint16_t avail_idx;
+	unsigned int mmio_errors;
+};
+
+static int test_nr;
+static int failed;
+
+static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tap(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d - ", ok ? "ok" : "not ok", ++test_nr);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (!ok)
+		failed = 1;
+}
+
+static uint64_t iova(int page)
+{
+	return page * PAGE;
+}
+
+static uint64_t *ram64(struct nested *n, uint64_t off)
+{
+	return (uint64_t *)(n->ram + off);
+}
+
+/* ---- vfio-pci regions ---- */
+
+static int region_rw(struct nested *n, int write, uint64_t off, void *buf, size_t len)
+{
+	ssize_t r = write ? pwrite(n->dev, buf, len, off) : pread(n->dev, buf, len, off);
+
+	return r == (ssize_t)len ? 0 : -1;
+}
+
+static uint32_t cfg_read(struct nested *n, uint32_t where, size_t len)
+{
+	uint8_t b[4] = { 0 };
+
+	if (region_rw(n, 0, n->cfg_off + where, b, len))
+		return 0;
+	return b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static int region_offsets(struct nested *n)
+{
+	struct vfio_region_info r = { .argsz = sizeof(r), .index = VFIO_PCI_CONFIG_REGION_INDEX };
+
+	if (ioctl(n->dev, VFIO_DEVICE_GET_REGION_INFO, &r))
+		return -1;
+	n->cfg_off = r.offset;
+	for (int i = 0; i < 6; i++) {
+		r.index = VFIO_PCI_BAR0_REGION_INDEX + i;
+		if (ioctl(n->dev, VFIO_DEVICE_GET_REGION_INFO, &r))
+			return -1;
+		n->bar_off[i] = r.offset;
+	}
+	return 0;
+}
+
+/* Set bits of the PCI command register, through the config region. */
+static int set_command(struct nested *n, uint8_t bits)
+{
+	uint8_t cmd[2];
+
+	if (region_rw(n, 0, n->cfg_off + 4, cmd, 2))
+		return -1;
+	cmd[0] |= bits;
+	return region_rw(n, 1, n->cfg_off + 4, cmd, 2);
+}
+
+static void virtio_reset(struct nested *n);
+
+/*
+ * Memory space on, the device reset, then bus master on: a device that
+ * still holds queues from before (a reset of the zPCI function does not
+ * reset QEMU's virtio device) must not DMA through them.
+ */
+static int enable_bus_master(struct nested *n)
+{
+	if (set_command(n, 0x02))
+		return -1;
+	virtio_reset(n);
+	return set_command(n, 0x06);
+}
+
+/* Little-endian MMIO on a BAR, in the access size of the field. */
+static void bar_write(struct nested *n, struct bar_loc l, uint32_t off, uint64_t val, size_t len)
+{
+	uint64_t le = htole64(val);
+
+	if (pwrite(n->dev, &le, len, n->bar_off[l.bar] + l.off + off) != (ssize_t)len)
+		n->mmio_errors++;
+}
+
+static uint64_t bar_read(struct nested *n, struct bar_loc l, uint32_t off, size_t len)
+{
+	uint64_t le = 0;
+
+	if (pread(n->dev, &le, len, n->bar_off[l.bar] + l.off + off) != (ssize_t)len) {
+		n->mmio_errors++;
+		return ~0ULL;
+	}
+	return le64toh(le);
+}
+
+/* Find the virtio common and notify configuration structures. */
+static int virtio_find_caps(struct nested *n)
+{
+	uint32_t pos = cfg_read(n, 0x34, 1);
+	int found = 0;
+
+	for (int hops = 0; pos && hops < 48; hops++) {
+		uint32_t vndr = cfg_read(n, pos, 1), type = cfg_read(n, pos + 3, 1);
+
+		if (vndr == VIRTIO_VNDR_CAP && (type == VIRTIO_CAP_COMMON || type == VIRTIO_CAP_NOTIFY)) {
+			struct bar_loc l = { cfg_read(n, pos + 4, 1), cfg_read(n, pos + 8, 4) };
+
+			if (l.bar > 5)
+				return -1;
+			if (type == VIRTIO_CAP_COMMON) {
+				n->common = l;
+			} else {
+				n->notify = l;
+				n->notify_mult = cfg_read(n, pos + 16, 4);
+			}
+			found |= 1 << type;
+		}
+		pos = cfg_read(n, pos + 1, 1);
+	}
+	return found == ((1 << VIRTIO_CAP_COMMON) | (1 << VIRTIO_CAP_NOTIFY)) ? 0 : -1;
+}
+
+/* Common configuration fields: offsets, and sizes in the calls. */
+#define CC_DFSELECT	0x00
+#define CC_DF		0x04
+#define CC_GFSELECT	0x08
+#define CC_GF		0x0c
+#define CC_STATUS	0x14
+#define CC_Q_SELECT	0x16
+#define CC_Q_SIZE	0x18
+#define CC_Q_ENABLE	0x1c
+#define CC_Q_NOFF	0x1e
+#define CC_Q_DESC	0x20
+#define CC_Q_DRIVER	0x28
+#define CC_Q_DEVICE	0x30
+
+static void virtio_reset(struct nested *n)
+{
+	bar_write(n, n->common, CC_STATUS, 0, 1);
+	for (int i = 0; i < 1000 && bar_read(n, n->common, CC_STATUS, 1); i++)
+		usleep(1000);
+}
+
+/* A 64-bit field of the common configuration, as two 32-bit halves. */
+static void bar_write64(struct nested *n, uint32_t off, uint64_t val)
+{
+	bar_write(n, n->common, off, val & 0xffffffff, 4);
+	bar_write(n, n->common, off + 4, val >> 32, 4);
+}
+
+/*
+ * Reset the device and bring up queue 0 with its rings at the guest's I/O
+ * addresses. A device that met a DMA error stays broken until reset, so each
+ * DMA test starts here.
+ */
+static int virtio_start(struct nested *n)
+{
+	uint64_t f;
+
+	virtio_reset(n);
+	bar_write(n, n->common, CC_STATUS, STATUS_ACK | STATUS_DRIVER, 1);
+	bar_write(n, n->common, CC_DFSELECT, 1, 4);
+	f = bar_read(n, n->common, CC_DF, 4);
+	if (!(f & (1 << (VIRTIO_F_VERSION_1 - 32))) || !(f & (1 << (VIRTIO_F_ACCESS_PLATFORM - 32))))
+		return -1;
+	bar_write(n, n->common, CC_GFSELECT, 0, 4);
+	bar_write(n, n->common, CC_GF, 0, 4);
+	bar_write(n, n->common, CC_GFSELECT, 1, 4);
+	bar_write(n, n->common, CC_GF, 1 << (VIRTIO_F_VERSION_1 - 32) |
+		  1 << (VIRTIO_F_ACCESS_PLATFORM - 32), 4);
+	bar_write(n, n->common, CC_STATUS, STATUS_ACK | STATUS_DRIVER | STATUS_FEATURES_OK, 1);
+	if (!(bar_read(n, n->common, CC_STATUS, 1) & STATUS_FEATURES_OK))
+		return -1;
+	bar_write(n, n->common, CC_Q_SELECT, 0, 2);
+	if (bar_read(n, n->common, CC_Q_SIZE, 2) < QUEUE_SIZE)
+		return -1;
+	bar_write(n, n->common, CC_Q_SIZE, QUEUE_SIZE, 2);
+	memset(n->ram + DESC_OFF, 0, 3 * PAGE);
+	n->avail_idx = 0;
+	bar_write64(n, CC_Q_DESC, n->io_base + iova(IO_DESC));
+	bar_write64(n, CC_Q_DRIVER, n->io_base + iova(IO_AVAIL));
+	bar_write64(n, CC_Q_DEVICE, n->io_base + iova(IO_USED));
+	bar_write(n, n->common, CC_Q_ENABLE, 1, 2);
+	bar_write(n, n->common, CC_STATUS, STATUS_ACK | STATUS_DRIVER | STATUS_FEATURES_OK |
+		  STATUS_DRIVER_OK, 1);
+	return 0;
+}
+
+/*
+ * Post one device-writable buffer of len bytes at the guest I/O address
+ * addr and notify. Returns 1 when the device completed it (used ring), 0
+ * when it did not within a second.
+ */
+static int virtio_fill(struct nested *n, uint64_t addr, uint32_t len)
+{
+	uint8_t *desc = n->ram + DESC_OFF;
+	uint16_t *avail = (uint16_t *)(n->ram + AVAIL_OFF);
+	volatile uint16_t *used = (uint16_t *)(n->ram + USED_OFF);
+	uint16_t want = n->avail_idx + 1;
+	uint64_t le_addr = htole64(addr);
+	uint32_t le_len = htole32(len);
+	uint16_t le_flags = htole16(DESC_F_WRITE);
+	uint16_t off;
+
+	memcpy(desc, &le_addr, 8);
+	memcpy(desc + 8, &le_len, 4);
+	memcpy(desc + 12, &le_flags, 2);
+	memset(desc + 14, 0, 2);
+	avail[2 + n->avail_idx % QUEUE_SIZE] = htole16(0);
+	__sync_synchronize();
+	avail[1] = htole16(want);
+	n->avail_idx = want;
+	__sync_synchronize();
+	off = bar_read(n, n->common, CC_Q_NOFF, 2);
+	bar_write(n, n->notify, off * n->notify_mult, 0, 2);
+	for (int i = 0; i < 1000; i++) {
+		__sync_synchronize();
+		if (le16toh(used[1]) == want)
+			return 1;
+		usleep(1000);
+	}
+	return 0;
+}
+
+/* ---- the guest's I/O translation tables ---- */
+
+static void guest_tables_init(struct nested *n)
+{
+	uint64_t a = n->io_base;
+
+	for (unsigned long i = 0; i < 2048; i++) {
+		ram64(n, RT_OFF)[i] = TABLE_INVALID;
+		ram64(n, ST_OFF)[i] = TABLE_INVALID;
+	}
+	for (unsigned long i = 0; i < 256; i++)
+		ram64(n, PT_OFF)[i] = PTE_INVALID;
+	ram64(n, RT_OFF)[RTX(a)] = (n->gpa + ST_OFF) | RTE_VALID_RTX;
+	ram64(n, ST_OFF)[SX(a)] = (n->gpa + PT_OFF) | STE_VALID_SX;
+}
+
+/* The guest maps its I/O page io to guest physical address gpa (0: unmap). */
+static void guest_map(struct nested *n, int io, uint64_t gpa, int prot)
+{
+	uint64_t *pte = &ram64(n, PT_OFF)[PX(n->io_base + iova(io))];
+
+	*pte = gpa ? gpa | (prot ? TABLE_PROTECTED : 0) : PTE_INVALID;
+}
+
+/* The guest's RPCIT: IOMMU_HWPT_INVALIDATE for npages from io. */
+static int guest_refresh(struct nested *n, uint64_t addr, uint64_t size, uint32_t *done)
+{
+	struct iommu_hwpt_s390_zpci_invalidate inv = { .iova = addr, .size = size };
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = n->hwpt,
+		.data_uptr = (uintptr_t)&inv,
+		.data_type = IOMMU_HWPT_INVALIDATE_DATA_S390_ZPCI,
+		.entry_len = sizeof(inv),
+		.entry_num = 1,
+	};
+	int rc = ioctl(n->iommufd, IOMMU_HWPT_INVALIDATE, &cmd) ? errno : 0;
+
+	if (done)
+		*done = cmd.entry_num;
+	return rc;
+}
+
+/* ---- setup ---- */
+
+static int read_window(struct nested *n)
+{
+	struct vfio_device_info *info = vfio_dev_get_info(n->dev);
+	uint32_t off;
+
+	if (!info)
+		return -1;
+	off = info->flags & VFIO_DEVICE_FLAGS_CAPS ? info->cap_offset : 0;
+	for (int hops = 0; off && off + sizeof(struct vfio_info_cap_header) <= info->argsz &&
+	     hops < 16; hops++) {
+		struct vfio_info_cap_header *h = (void *)((char *)info + off);
+
+		if (h->id == VFIO_DEVICE_INFO_CAP_ZPCI_BASE &&
+		    off + sizeof(struct vfio_device_info_cap_zpci_base) <= info->argsz) {
+			struct vfio_device_info_cap_zpci_base *b = (void *)h;
+
+			n->start_dma = b->start_dma;
+			n->end_dma = b->end_dma;
+			free(info);
+			return 0;
+		}
+		off = h->next;
+	}
+	free(info);
+	errno = ENOENT;
+	return -1;
+}
+
+static int ioas_map(struct nested *n, void *va, uint64_t len, uint64_t at)
+{
+	struct iommu_ioas_map map = {
+		.size = sizeof(map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = n->ioas,
+		.user_va = (uintptr_t)va,
+		.length = len,
+		.iova = at,
+	};
+
+	return ioctl(n->iommufd, IOMMU_IOAS_MAP, &map);
+}
+
+static int ioas_unmap(struct nested *n, uint64_t at, uint64_t len)
+{
+	struct iommu_ioas_unmap unmap = {
+		.size = sizeof(unmap), .ioas_id = n->ioas, .iova = at, .length = len,
+	};
+
+	return ioctl(n->iommufd, IOMMU_IOAS_UNMAP, &unmap);
+}
+
+/* IOMMU_HWPT_ALLOC of a nested HWPT on the parent; returns 0 or errno. */
+static int nested_alloc(struct nested *n, uint64_t iota, uint32_t flags, uint32_t reserved,
+			uint32_t *id)
+{
+	struct iommu_hwpt_s390_zpci data = { .iota = iota, .flags = flags, .__reserved = reserved };
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.dev_id = n->dev_id,
+		.pt_id = n->parent,
+		.data_type = IOMMU_HWPT_DATA_S390_ZPCI,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)&data,
+	};
+
+	if (ioctl(n->iommufd, IOMMU_HWPT_ALLOC, &cmd))
+		return errno;
+	*id = cmd.out_hwpt_id;
+	return 0;
+}
+
+static void destroy(struct nested *n, uint32_t id)
+{
+	struct iommu_destroy d = { .size = sizeof(d), .id = id };
+
+	ioctl(n->iommufd, IOMMU_DESTROY, &d);
+}
+
+static long vm_pinned_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPin: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* The vfio cdev of bdf: /dev/vfio/devices/vfioN. */
+static int open_cdev(const char *bdf)
+{
+	char path[300];
+	struct dirent *d;
+	DIR *dir;
+	int fd = -1;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)))
+		if (!strncmp(d->d_name, "vfio", 4)) {
+			snprintf(path, sizeof(path), "/dev/vfio/devices/%s", d->d_name);
+			fd = open(path, O_RDWR);
+			break;
+		}
+	closedir(dir);
+	return fd;
+}
+
+/* Open the function's cdev and bind it to the iommufd: NULL, or what failed. */
+static const char *open_bound(struct nested *n)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = n->iommufd };
+
+	n->dev = open_cdev(n->bdf);
+	if (n->dev < 0)
+		return "open the vfio cdev";
+	if (ioctl(n->dev, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		return "VFIO_DEVICE_BIND_IOMMUFD";
+	n->dev_id = bind.out_devid;
+	return NULL;
+}
+
+/*
+ * Bind the function to a new iommufd, map the guest's RAM in an IOAS and
+ * allocate the nest parent on it. NULL, or what failed.
+ */
+static const char *setup(struct nested *n)
+{
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	struct iommu_hwpt_alloc parent = {
+		.size = sizeof(parent), .flags = IOMMU_HWPT_ALLOC_NEST_PARENT,
+	};
+	const char *what;
+
+	n->iommufd = open("/dev/iommu", O_RDWR);
+	if (n->iommufd < 0)
+		return "open /dev/iommu";
+	what = open_bound(n);
+	if (what)
+		return what;
+	if (read_window(n))
+		return "the zPCI base capability";
+	if (region_offsets(n) || virtio_find_caps(n))
+		return "a virtio 1.x device (iommu_platform=on,disable-legacy=on)";
+	if (ioctl(n->iommufd, IOMMU_IOAS_ALLOC, &ioas))
+		return "IOMMU_IOAS_ALLOC";
+	n->ioas = ioas.out_ioas_id;
+	n->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	n->side = mmap(NULL, SIDE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (n->ram == MAP_FAILED || n->side == MAP_FAILED)
+		return "mmap";
+	memset(n->ram, FILL, RAM_SIZE);
+	memset(n->side, FILL, SIDE_SIZE);
+	/*
+	 * Guest physical addresses and the guest's I/O addresses both in the
+	 * window (iommufd keeps the IOAS out of the function's reserved
+	 * regions), at different places, so that a shadow that used one for
+	 * the other could not pass.
+	 */
+	n->gpa = n->start_dma;
+	n->io_base = n->start_dma + ((n->end_dma - n->start_dma + 1) / 2);
+	if (ioas_map(n, n->ram, RAM_SIZE, n->gpa) ||
+	    ioas_map(n, n->side, SIDE_SIZE, n->gpa + RAM_SIZE))
+		return "IOMMU_IOAS_MAP";
+	parent.dev_id = n->dev_id;
+	parent.pt_id = n->ioas;
+	if (ioctl(n->iommufd, IOMMU_HWPT_ALLOC, &parent))
+		return "IOMMU_HWPT_ALLOC with IOMMU_HWPT_ALLOC_NEST_PARENT";
+	n->parent = parent.out_hwpt_id;
+	guest_tables_init(n);
+	return NULL;
+}
+
+static int attach(struct nested *n, uint32_t id)
+{
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at), .pt_id = id };
+
+	return ioctl(n->dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) ? errno : 0;
+}
+
+/* Bytes of [from, from + len) of buf that are no longer FILL. */
+static size_t changed(const uint8_t *buf, size_t from, size_t len)
+{
+	size_t c = 0;
+
+	for (size_t i = from; i < from + len; i++)
+		c += buf[i] != FILL;
+	return c;
+}
+
+/* The guest's RAM outside its tables and rings, and the side mapping. */
+static size_t changed_data(struct nested *n)
+{
+	return changed(n->ram, DATA_A_OFF, RAM_SIZE - DATA_A_OFF) + changed(n->side, 0, SIDE_SIZE);
+}
+
+static void reset_data(struct nested *n)
+{
+	memset(n->ram + DATA_A_OFF, FILL, RAM_SIZE - DATA_A_OFF);
+	memset(n->side, FILL, SIDE_SIZE);
+}
+
+/*
+ * One DMA of 64 bytes to the guest I/O page io. Returns the number of bytes
+ * that changed in the guest's RAM and side mapping, or -1 when the device
+ * could not be started; *done tells whether the device completed it.
+ */
+static long dma_to(struct nested *n, int io, int *done)
+{
+	reset_data(n);
+	n->mmio_errors = 0;
+	*done = 0;
+	if (virtio_start(n) || n->mmio_errors)
+		return -1;
+	*done = virtio_fill(n, n->io_base + iova(io), 64);
+	return changed_data(n);
+}
+
+/*
+ * Whether one DMA of 64 random bytes landed in buf at off, and nowhere
+ * else: every changed byte of the guest's RAM and side mapping is in the
+ * target (a random byte may equal FILL), and most of the target changed.
+ */
+static int landed(struct nested *n, long total, const uint8_t *buf, size_t off)
+{
+	size_t in = changed(buf, off, 64);
+
+	return total == (long)in && in >= 48;
+}
+
+/*
+ * A DMA that must not reach memory. The function faults on it, and a
+ * zPCI function that faulted stays in the error state: its BARs read as
+ * all ones (vfio-pci answers config space reads from its own copy). That shows the device did try, so "nothing written"
+ * is not for want of a working device. Without a driver that recovers it
+ * (vfio-pci has none) the function is then lost to this boot, so each run
+ * ends with at most one such DMA (ZPCI_NESTED_CASE picks it).
+ */
+static void expect_blocked(struct nested *n, int io, const char *what)
+{
+	uint64_t status = 0;
+	long c;
+	int ok;
+
+	c = dma_to(n, io, &ok);
+	for (int i = 0; i < 100; i++) {
+		status = bar_read(n, n->common, CC_STATUS, 1);
+		if (status == 0xff || status == ~0ULL)
+			break;
+		usleep(10000);
+	}
+	tap(c == 0 && !ok && (status == 0xff || status == ~0ULL),
+	    "%s writes nothing (%ld bytes, %s; the function faulted: device status 0x%llx)",
+	    what, c, ok ? "completed" : "not completed", (unsigned long long)status);
+}
+
+static void test_bad_input(struct nested *n)
+{
+	uint64_t good = (n->gpa + RT_OFF) | IOTA_RTTO;
+	uint32_t id, done;
+	int rc;
+
+	rc = nested_alloc(n, good, 1, 0, &id);
+	tap(rc == EOPNOTSUPP, "alloc with an unknown flag: %s", strerror(rc));
+	rc = nested_alloc(n, good, 0, 1, &id);
+	tap(rc == EOPNOTSUPP, "alloc with a reserved field set: %s", strerror(rc));
+	rc = nested_alloc(n, good & ~0x800UL, 0, 0, &id);
+	tap(rc == EINVAL, "alloc with translation off in the IOTA: %s", strerror(rc));
+	rc = nested_alloc(n, good | 0x1000, 0, 0, &id);
+	tap(rc == EINVAL, "alloc with a table origin that is not 16K aligned: %s", strerror(rc));
+	rc = guest_refresh(n, n->io_base + 1, PAGE, &done);
+	tap(rc == EINVAL && done == 0, "refresh of an unaligned range: %s, %u handled",
+	    strerror(rc), done);
+	rc = guest_refresh(n, n->io_base, 0, &done);
+	tap(rc == EINVAL && done == 0, "refresh of an empty range: %s, %u handled",
+	    strerror(rc), done);
+	rc = guest_refresh(n, n->end_dma + 1, PAGE, &done);
+	tap(rc == EINVAL && done == 0, "refresh beyond the DMA window: %s, %u handled",
+	    strerror(rc), done);
+	rc = guest_refresh(n, ~0xfffULL, 2 * PAGE, &done);
+	tap(rc == EINVAL && done == 0, "refresh of a range that wraps: %s, %u handled",
+	    strerror(rc), done);
+}
+
+/* The guest's tables for the DMA tests, refreshed as a guest would. */
+static void map_all(struct nested *n)
+{
+	uint32_t done;
+	int rc;
+
+	guest_tables_init(n);
+	guest_map(n, IO_DESC, n->gpa + DESC_OFF, 1);
+	guest_map(n, IO_AVAIL, n->gpa + AVAIL_OFF, 1);
+	guest_map(n, IO_USED, n->gpa + USED_OFF, 0);
+	guest_map(n, IO_DATA, n->gpa + DATA_A_OFF, 0);
+	guest_map(n, IO_PROT, n->gpa + DATA_P_OFF, 1);
+	guest_map(n, IO_SIDE, n->gpa + RAM_SIZE, 0);
+	guest_map(n, IO_CTRL, n->gpa + DATA_C_OFF, 0);
+	rc = guest_refresh(n, n->io_base, 8 * PAGE, &done);
+	tap(!rc && done == 1, "refresh of the guest's mappings: %s, %u handled", strerror(rc), done);
+}
+
+static void test_dma(struct nested *n)
+{
+	long c;
+	int ok;
+
+	map_all(n);
+	c = dma_to(n, IO_DATA, &ok);
+	tap(ok && landed(n, c, n->ram, DATA_A_OFF),
+	    "DMA to a mapped I/O page lands in the guest page the tables name (%ld bytes changed)", c);
+
+	guest_map(n, IO_DATA, n->gpa + DATA_B_OFF, 0);
+	c = dma_to(n, IO_DATA, &ok);
+	tap(ok && landed(n, c, n->ram, DATA_A_OFF),
+	    "before the refresh the function still uses the old translation (%ld bytes)", c);
+	guest_refresh(n, n->io_base + iova(IO_DATA), PAGE, NULL);
+	c = dma_to(n, IO_DATA, &ok);
+	tap(ok && landed(n, c, n->ram, DATA_B_OFF),
+	    "after the refresh DMA lands in the new page (%ld bytes)", c);
+
+	c = dma_to(n, IO_SIDE, &ok);
+	tap(ok && landed(n, c, n->side, 0),
+	    "DMA to guest RAM of the second IOAS mapping lands there (%ld bytes)", c);
+}
+
+/*
+ * Every page of the DMA window mapped to one guest page, refreshed at once:
+ * no page is pinned for it, and the call returns. Then the tables of the
+ * DMA tests again.
+ */
+static void test_one_page_everywhere(struct nested *n)
+{
+	uint64_t size = n->end_dma - n->start_dma + 1;
+	long before = vm_pinned_kb(), after;
+	struct timespec t0, t1;
+	uint32_t done;
+	long c;
+	int ok, rc;
+
+	for (unsigned long i = 0; i < 256; i++)
+		ram64(n, PT2_OFF)[i] = n->gpa + DATA_A_OFF;
+	for (uint64_t a = n->start_dma; a < n->end_dma; a += 1UL << 20) {
+		if (ram64(n, RT_OFF)[RTX(a)] & TABLE_INVALID)
+			ram64(n, RT_OFF)[RTX(a)] = (n->gpa + ST_OFF) | RTE_VALID_RTX;
+		ram64(n, ST_OFF)[SX(a)] = (n->gpa + PT2_OFF) | STE_VALID_SX;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = guest_refresh(n, n->start_dma, size, &done);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	after = vm_pinned_kb();
+	tap(!rc && done == 1 && after == before,
+	    "%lu I/O pages mapped to one guest page: %s in %ld ms, VmPin %ld -> %ld kB",
+	    (unsigned long)(size / PAGE), strerror(rc),
+	    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000),
+	    before, after);
+	map_all(n);
+	c = dma_to(n, IO_CTRL, &ok);
+	tap(ok && landed(n, c, n->ram, DATA_C_OFF), "then the DMA tests' tables again (%ld bytes)", c);
+}
+
+/*
+ * The VMM takes guest RAM away from the IOAS while the guest's tables, and
+ * so the shadow, still map it: the shadow entry must be gone before iommufd
+ * unpins the page, so the function cannot write to it any more. This test
+ * still holds the page (it is its own buffer), so a stale shadow entry
+ * would show as a DMA that lands there.
+ */
+static void case_parent_unmap(struct nested *n)
+{
+	long before = vm_pinned_kb(), after;
+
+	if (ioas_unmap(n, n->gpa + RAM_SIZE, SIDE_SIZE)) {
+		tap(0, "IOMMU_IOAS_UNMAP of the second mapping: %s", strerror(errno));
+		return;
+	}
+	after = vm_pinned_kb();
+	tap(before - after == (long)(SIDE_SIZE >> 10),
+	    "the unmap of the second IOAS mapping unpinned it (VmPin %ld kB -> %ld kB)",
+	    before, after);
+	expect_blocked(n, IO_SIDE, "after the unmap, DMA through the guest's stale entry");
+}
+
+static void case_guest_unmap(struct nested *n)
+{
+	guest_map(n, IO_DATA, 0, 0);
+	guest_refresh(n, n->io_base + iova(IO_DATA), PAGE, NULL);
+	expect_blocked(n, IO_DATA, "DMA to a page the guest unmapped and refreshed");
+}
+
+static void case_outside(struct nested *n)
+{
+	uint32_t done;
+	int rc;
+
+	guest_map(n, IO_DATA, n->gpa + RAM_SIZE + SIDE_SIZE + 16 * PAGE, 0);
+	rc = guest_refresh(n, n->io_base + iova(IO_DATA), PAGE, &done);
+	tap(!rc && done == 1, "refresh of an entry outside the guest's RAM: %s", strerror(rc));
+	expect_blocked(n, IO_DATA, "DMA through an entry outside the guest's RAM");
+}
+
+static void case_unmapped(struct nested *n)
+{
+	expect_blocked(n, IO_NONE, "DMA to an I/O page the tables do not map");
+}
+
+static void case_protected(struct nested *n)
+{
+	expect_blocked(n, IO_PROT, "DMA to a protected page");
+}
+
+static const struct {
+	const char *name;
+	void (*run)(struct nested *n);
+} cases[] = {
+	{ "parent-unmap", case_parent_unmap },
+	{ "guest-unmap", case_guest_unmap },
+	{ "outside", case_outside },
+	{ "unmapped", case_unmapped },
+	{ "protected", case_protected },
+};
+
+/* The first of the functions that is a modern virtio-rng device. */
+static const char *pick_rng(int argc, char **argv)
+{
+	char vendor[16], device[16];
+
+	for (int i = 1; i < argc; i++)
+		if (vfio_dev_sysfs_read(argv[i], "vendor", vendor, sizeof(vendor)) > 0 &&
+		    vfio_dev_sysfs_read(argv[i], "device", device, sizeof(device)) > 0 &&
+		    !strcmp(vendor, "0x1af4") && !strcmp(device, "0x1044"))
+			return argv[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *need = getenv("ZPCI_NESTED");
+	const char *which = getenv("ZPCI_NESTED_CASE");
+	struct nested n = { .iommufd = -1, .dev = -1 };
+	const char *what = NULL;
+	unsigned int c;
+	int rc;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s BDF...\n", argv[0]);
+		return 2;
+	}
+	if (!which)
+		which = cases[0].name;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]) && strcmp(cases[c].name, which); c++)
+		;
+	if (c == sizeof(cases) / sizeof(cases[0])) {
+		fprintf(stderr, "unknown ZPCI_NESTED_CASE %s\n", which);
+		return 2;
+	}
+	printf("TAP version 13\n");
+	errno = ENODEV;
+	n.bdf = pick_rng(argc, argv);
+	if (!n.bdf)
+		what = "no modern virtio-rng function (QEMU: iommu_platform=on,disable-legacy=on)";
+	else
+		what = setup(&n);
+	if (!what && (rc = nested_alloc(&n, (n.gpa + RT_OFF) | IOTA_RTTO, 0, 0, &n.hwpt)))
+		what = "IOMMU_HWPT_ALLOC of an IOMMU_HWPT_DATA_S390_ZPCI nested HWPT";
+	if (what) {
+		int must = need && !strcmp(need, "y");
+
+		printf("1..1\n%s 1 - %s: %s (%s)%s\n", must ? "not ok" : "ok",
+		       n.bdf ? n.bdf : argv[1], what, strerror(errno),
+		       must ? "" : " # SKIP the kernel has no s390 nesting");
+		return must ? 1 : 4;
+	}
+	printf("# %s: guest RAM at 0x%llx, guest I/O addresses at 0x%llx, case %s\n", n.bdf,
+	       (unsigned long long)n.gpa, (unsigned long long)n.io_base, cases[c].name);
+	rc = attach(&n, n.hwpt);
+	tap(!rc, "attach the function to the nested HWPT: %s", strerror(rc));
+	if (!rc && enable_bus_master(&n))
+		tap(0, "enable memory space and bus master: %s", strerror(errno));
+	if (failed) {
+		printf("1..%d\n", test_nr);
+		return 1;
+	}
+	test_bad_input(&n);
+	test_dma(&n);
+	test_one_page_everywhere(&n);
+	cases[c].run(&n);
+	rc = attach(&n, n.parent);
+	tap(rc == 0, "attach back to the nest parent: %s", strerror(rc));
+	destroy(&n, n.hwpt);
+	printf("1..%d\n", test_nr);
+	return failed;
+}
