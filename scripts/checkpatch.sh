@@ -9,6 +9,9 @@ set -eu
 dict=$(dpkg -L codespell 2>/dev/null | grep '/codespell_lib/data/dictionary\.txt$' | head -n 1)
 [ -n "$dict" ] && [ -f "$dict" ] || die "codespell dictionary not found: make deps"
 
+# build/linux has no history, so checkpatch cannot look up the commits a
+# patch names (UNKNOWN_COMMIT_ID); the Fixes: tags are checked below
+# against tests/upstream-commits.txt instead.
 # One checkpatch per patch, $JOBS at a time (each is a single-threaded
 # Perl run); the results are read back in series order.
 results=$LOGS/checkpatch
@@ -17,7 +20,7 @@ mkdir -p "$results"
 export SRC PATCHES dict results
 # /usr/bin first: checkpatch's SPDX check needs Debian's python3 modules.
 xargs -P "$JOBS" -I{} sh -c 'cd "$SRC" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict \
-	--codespell --codespellfile "$dict" --terse --show-types "$PATCHES/$1" >"$results/$1.out" 2>&1' sh {} \
+	--ignore UNKNOWN_COMMIT_ID --codespell --codespellfile "$dict" --terse --show-types "$PATCHES/$1" >"$results/$1.out" 2>&1' sh {} \
 	<"$PATCHES/series" || true
 bad=0
 for p in $(cat "$PATCHES/series"); do
@@ -32,5 +35,22 @@ for p in $(cat "$PATCHES/series"); do
 	else
 		say "checkpatch: $p: clean"
 	fi
+done
+# Every Fixes: tag names a commit of the list, by a 12-digit prefix of its
+# id and its exact subject.
+known=$TOP/tests/upstream-commits.txt
+for p in $(cat "$PATCHES/series"); do
+	sed -n 's/^Fixes: \([0-9a-f]*\) ("\(.*\)")$/\1 \2/p; /^Fixes:/{/^Fixes: [0-9a-f]\{12\} (".*")$/!s/^/BAD /p}' \
+		"$PATCHES/$p" | while read -r id subject; do
+		if [ "$id" = BAD ] || [ ${#id} -ne 12 ] ||
+			! awk -v id="$id" -v subject="$subject" '!/^#/ && index($1, id) == 1 &&
+				substr($0, length($1) + 2) == subject { found = 1 }
+				END { exit !found }' "$known"; then
+			printf '%s: Fixes: %s %s: not 12 digits and the subject of a commit in %s\n' \
+				"$p" "$id" "$subject" "${known#$TOP/}"
+			exit 1
+		fi
+		say "checkpatch: $p: Fixes: $id (\"$subject\") is in ${known#$TOP/}"
+	done || bad=1
 done
 [ "$bad" -eq 0 ] || die "checkpatch --strict found problems (above)"
