@@ -807,10 +807,16 @@ static void case_protected(struct nested *n)
 	expect_blocked(n, IO_PROT, "DMA to a protected page");
 }
 
+/*
+ * The DMA that must not land, one per run: "none" (the default, for the
+ * guest runs whose later programs need the function) or one of the others
+ * (scripts/nested.sh, a boot each).
+ */
 static const struct {
 	const char *name;
 	void (*run)(struct nested *n);
 } cases[] = {
+	{ "none", NULL },
 	{ "parent-unmap", case_parent_unmap },
 	{ "guest-unmap", case_guest_unmap },
 	{ "outside", case_outside },
@@ -882,7 +888,8 @@ int main(int argc, char **argv)
 	test_bad_input(&n);
 	test_dma(&n);
 	test_one_page_everywhere(&n);
-	cases[c].run(&n);
+	if (cases[c].run)
+		cases[c].run(&n);
 	rc = attach(&n, n.parent);
 	tap(rc == 0, "attach back to the nest parent: %s", strerror(rc));
 	destroy(&n, n.hwpt);
