@@ -3,7 +3,8 @@
 #
 # Builds configs/soak/debug-kvm-y.config (kvm-y with KASAN, lockdep,
 # kmemleak, UBSAN, list debugging and failslab), boots it on two CPUs and
-# runs the guest's soak list: zpci_stress (threads on both functions at
+# runs the guest's soak list: kunit_results (the series' KUnit suites,
+# run at boot on this kernel), zpci_stress (threads on both functions at
 # once), zpci_failslab (systematic and random allocation failures),
 # zpci_fuzz (seeded random calls) and kmemleak_check (a scan at the end).
 # guest.sh fails the run on any failed test point and on any kernel report
@@ -36,8 +37,16 @@ figures() {
 }
 
 "$TOP/scripts/build.sh" "$cell_file"
+# The KUnit suites the series adds run at boot (kunit.enable=1) on this
+# kernel, and the guest's kunit_results judges each by name: every suite
+# defined in a test file that the series adds or changes.
+suites=$(git_src diff --name-only --diff-filter=AM base..HEAD -- '*test*.c' |
+	(cd "$SRC" && xargs -r grep -h -A3 '^static struct kunit_suite ') |
+	sed -n 's/^[[:space:]]*\.name = "\([^"]*\)",$/\1/p' | paste -sd, -)
+[ -n "$suites" ] || die "soak: the series adds no KUnit suite"
 status=0
-"$TOP/scripts/guest.sh" --list soak --smp 2 --timeout 1500 "$cell" || status=$?
+"$TOP/scripts/guest.sh" --list soak --smp 2 --timeout 1500 \
+	--env "kunit.enable=1 KUNIT_SUITES=$suites" "$cell" || status=$?
 say "soak: $cell: $(figures "$LOGS/guest-$cell-soak.log")"
 [ "$status" -eq 0 ] || exit "$status"
 
