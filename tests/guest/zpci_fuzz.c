@@ -106,8 +106,9 @@ TEST_F_TIMEOUT(zpci_fuzz, random_calls_get_success_or_a_clean_errno, 600)
 		for (j = 0; j < BUF_SIZE / 8; j++)
 			self->buf[j] = rnd() % 3 ? 0 : rnd();
 		if (rnd() % 4) {
-			/* zPCI features mostly, unknown ones sometimes */
-			uint32_t id = rnd() % 8 ? 11 + rnd() % 3 : rnd() & 0xffff;
+			/* zPCI features (and the next number) mostly, others sometimes */
+			uint32_t id = rnd() % 8 ? VFIO_DEVICE_FEATURE_ZPCI_INTERP + rnd() % 3 :
+						  rnd() & 0xffff;
 			uint32_t ops = (rnd() % 8) << 16;
 
 			feat->argsz = rnd_argsz(sizeof(*feat));
