@@ -3,7 +3,9 @@
 # "N passed, N failed" as the last line; exit non-zero on any failure.
 # Steps: the patch queue round trip, checkpatch on every patch, every patch
 # building in every cell, the harness's own tests, the main job's report, the
-# matrix builds, the nm check of what each cell links, the guest tests in
+# matrix builds, the nm check of what each cell links, the Kconfig sweep
+# (every combination of the series' symbols resolved by Kconfig, each
+# enabled KUnit option checked to be built), the guest tests in
 # every bootable cell, the negative DMA cases of the nested-domain test
 # (one boot each), the series' KUnit suites, the debug kernel's soak
 # (stress, fault injection, fuzzing, kmemleak), the per-patch gates
@@ -96,6 +98,7 @@ for c in $build_cells; do
 	step "build-$c" "make build CELL=$c" "$TOP/scripts/build.sh" "$c"
 done
 [ "$quick" = 1 ] || step symbols "scripts/symbols.sh" "$TOP/scripts/symbols.sh"
+[ "$quick" = 1 ] || step kconfig-sweep "make sweep" "$TOP/scripts/sweep.sh"
 for c in $boot_cells; do
 	step "guest-$c" "make guest CELL=$c" "$TOP/scripts/guest.sh" "$c"
 done

@@ -20,8 +20,15 @@ static const struct {
 };
 
 #define FULL	UINT32_MAX	/* the payload is the feature's struct */
+#define LONGER	(UINT32_MAX - 1)	/* the struct and one more word */
 
-/* Results with the KVM part and without it (no feature: ENOTTY). */
+enum { VALID, BAD_FLAG, BAD_TAIL };
+
+/*
+ * Results with the KVM part and without it (no feature: ENOTTY). This
+ * process has no KVM, so with the KVM part whatever passes the input
+ * checks, PROBE included, finds no association: ENXIO.
+ */
 static const struct {
 	const char *name;
 	uint32_t ops;
@@ -31,13 +38,14 @@ static const struct {
 	int want_nokvm;
 } cases[] = {
 	{ "probe", VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
-		   VFIO_DEVICE_FEATURE_SET, 0, 0, 0, ENOTTY },
-	/* No KVM: GET and a valid SET find nothing to act on. */
-	{ "get", VFIO_DEVICE_FEATURE_GET, FULL, 0, ENXIO, ENOTTY },
-	{ "set", VFIO_DEVICE_FEATURE_SET, FULL, 0, ENXIO, ENOTTY },
-	{ "set-invalid", VFIO_DEVICE_FEATURE_SET, FULL, 1, EINVAL, ENOTTY },
-	{ "get-short", VFIO_DEVICE_FEATURE_GET, 4, 0, EINVAL, ENOTTY },
-	{ "unknown-flag", VFIO_DEVICE_FEATURE_GET | (1u << 20), FULL, 0, EINVAL, EINVAL },
+		   VFIO_DEVICE_FEATURE_SET, 0, VALID, ENXIO, ENOTTY },
+	{ "get", VFIO_DEVICE_FEATURE_GET, FULL, VALID, ENXIO, ENOTTY },
+	{ "get-longer", VFIO_DEVICE_FEATURE_GET, LONGER, VALID, ENXIO, ENOTTY },
+	{ "set", VFIO_DEVICE_FEATURE_SET, FULL, VALID, ENXIO, ENOTTY },
+	{ "set-invalid", VFIO_DEVICE_FEATURE_SET, FULL, BAD_FLAG, EINVAL, ENOTTY },
+	{ "set-tail", VFIO_DEVICE_FEATURE_SET, LONGER, BAD_TAIL, E2BIG, ENOTTY },
+	{ "get-short", VFIO_DEVICE_FEATURE_GET, 4, VALID, EINVAL, ENOTTY },
+	{ "unknown-flag", VFIO_DEVICE_FEATURE_GET | (1u << 20), FULL, VALID, EINVAL, EINVAL },
 };
 
 int zpci_have_kvm(void)
@@ -53,13 +61,20 @@ int zpci_feature_call(int fd, unsigned int n, int *want, char *what, size_t len)
 	unsigned int f = n / ARRAY_LEN(cases) % ARRAY_LEN(features);
 	uint64_t buf[8] = { 0 };
 	struct vfio_device_feature *feat = (void *)buf;
-	uint32_t payload = cases[c].payload == FULL ? features[f].size : cases[c].payload;
+	uint32_t payload = cases[c].payload;
 
+	if (payload == FULL)
+		payload = features[f].size;
+	else if (payload == LONGER)
+		payload = features[f].size + sizeof(uint64_t);
 	feat->argsz = sizeof(*feat) + payload;
 	feat->flags = features[f].id | cases[c].ops;
-	/* A flag no payload defines. */
-	if (cases[c].invalid)
+	/* A flag no payload defines (flags come first, big-endian). */
+	if (cases[c].invalid == BAD_FLAG)
 		feat->data[0] = 0x80;
+	/* A set byte beyond the struct. */
+	if (cases[c].invalid == BAD_TAIL)
+		feat->data[payload - 1] = 1;
 	*want = zpci_have_kvm() ? cases[c].want_kvm : cases[c].want_nokvm;
 	snprintf(what, len, "feature %u %s", features[f].id, cases[c].name);
 	return ioctl(fd, VFIO_DEVICE_FEATURE, feat) ? errno : 0;

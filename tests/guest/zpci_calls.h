@@ -11,14 +11,14 @@
 #include <linux/vfio.h>
 
 /* How many different feature calls zpci_feature_call() makes. */
-#define ZPCI_FEATURE_CALLS	12
+#define ZPCI_FEATURE_CALLS	16
 
 /* 1 when the kernel under test has the zPCI KVM part (the features). */
 int zpci_have_kvm(void);
 
 /*
  * Make feature call n % ZPCI_FEATURE_CALLS on the device fd: PROBE, GET and
- * SET of the three zPCI features with valid and invalid payloads. Returns
+ * SET of the two zPCI features with valid and invalid payloads. Returns
  * 0 or the errno the call got; *want is what the uAPI says it must get, and
  * what (len bytes) names the call.
  */

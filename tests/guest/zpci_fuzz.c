@@ -45,7 +45,7 @@ static unsigned int env_uint(const char *name, unsigned int def)
 static int clean_errno(int err)
 {
 	switch (err) {
-	case EINVAL: case ENOTTY: case ENXIO: case EFAULT:
+	case EINVAL: case E2BIG: case ENOTTY: case ENXIO: case EFAULT:
 	case EOPNOTSUPP: case EBUSY: case ENOMEM:
 		return 1;
 	}
