@@ -4,7 +4,7 @@
 CELL ?= kvm-n
 
 .DEFAULT_GOAL := all
-.PHONY: sweep all deps tree export build guest show soak bench check check-quick clean
+.PHONY: mbox sweep all deps tree export build guest show soak bench check check-quick clean
 
 all: show
 
@@ -29,6 +29,11 @@ show: build
 # The debug kernel's stress, fault-injection and leak run (part of check).
 soak: tree
 	@scripts/soak.sh
+
+# The series for posting, from the poster's own identity (MBOX_NAME,
+# MBOX_EMAIL or git config), into build/mbox.
+mbox:
+	@scripts/mbox.sh
 
 # Every Kconfig combination of the series' symbols resolved, and each
 # enabled KUnit option checked to be built (part of check).

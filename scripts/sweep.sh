@@ -41,35 +41,6 @@ repro="scripts/sweep.sh"
 rm -rf "$dir/resolved" "$logs"
 mkdir -p "$dir/resolved" "$logs"
 
-# The series' KUnit options, each with the object its Makefile builds.
-tests=$(git_src diff base..HEAD -- '*Kconfig' |
-	sed -n 's/^+config \([A-Z0-9_]*KUNIT_TEST\)$/\1/p')
-[ -n "$tests" ] || die "the series adds no KUnit option"
-: >"$dir/tests"
-for t in $tests; do
-	mk=$(git_src grep -l "obj-\$(CONFIG_$t)" -- '*Makefile' | head -n 1)
-	obj=$(git_src grep -h "obj-\$(CONFIG_$t)" -- "$mk" | sed 's/.*+= *//; s/ .*//')
-	[ -n "$mk" ] && [ -n "$obj" ] || die "no Makefile builds CONFIG_$t"
-	echo "$t $(dirname "$mk")/$obj" >>"$dir/tests"
-	DECIDING="$DECIDING $t"
-done
-
-# The combinations, one fragment line set per line of combinations.
-combos=$dir/combos
-{
-	echo "PCI=n"
-	for modules in y n; do
-	for kvm in $KVM_VALUES; do
-	for vfio in $VFIO_VALUES; do
-	for zdev in $ZDEV_VALUES; do
-	for kunit in $KUNIT_VALUES; do
-		set -- "$kvm" "${vfio%:*}" "${vfio#*:}" "${kunit%:*}" "${kunit#*:}"
-		[ "$modules" = y ] || case " $* " in *" m "*) continue ;; esac
-		echo "MODULES=$modules KVM=$kvm VFIO=$2 VFIO_PCI=$3 VFIO_PCI_ZDEV_KVM=$zdev KUNIT=$4 KUNIT_ALL_TESTS=$5"
-	done; done; done; done; done
-} >"$combos"
-
-# kmake DIR ARGS...: make in the series tree, out of tree in DIR.
 # entered_by DIR: the symbol that makes kbuild enter each directory from
 # the top down to DIR, one per line ("y" for obj-y), as the parent's
 # Kbuild or Makefile says; fails when a level says nothing.
@@ -90,16 +61,24 @@ entered_by() {
 				_files="$_files $SRC/${_parent:+$_parent/}$_f"
 		done
 		[ -n "$_files" ] || die "no Kbuild or Makefile in ${_parent:-the top}"
+		# Continuation lines joined, comments dropped; a line inside a
+		# conditional block, or more than one line, is not understood.
 		awk -v want="$_want" '
-			/^obj-(y|\$\(CONFIG_[A-Z0-9_]+\))[ \t]*[:+]?=/ {
-				for (i = 2; i <= NF; i++) if ($i == want) {
-					sym = $1; sub(/[ \t:+=].*/, "", sym); sub(/^obj-/, "", sym)
+			{ line = pending $0; pending = "" }
+			/\\$/ { sub(/\\$/, "", line); pending = line " "; next }
+			{ sub(/#.*/, "", line); n = split(line, w, /[ \t]+/) }
+			w[1] ~ /^(ifeq|ifneq|ifdef|ifndef)$/ { depth++ }
+			w[1] == "endif" { depth-- }
+			line ~ /^obj-(y|\$\(CONFIG_[A-Z0-9_]+\))[ \t]*[:+]?=/ {
+				for (i = 2; i <= n; i++) if (w[i] == want) {
+					sym = line; sub(/[ \t:+=].*/, "", sym); sub(/^obj-/, "", sym)
 					gsub(/^\$\(CONFIG_|\)$/, "", sym)
-					print sym; found = 1; exit
+					if (depth) sym = "?conditional"
+					found++
 				}
 			}
-			END { exit !found }' $_files ||
-			die "no obj- line of ${_parent:-the top} enters $_want"
+			END { if (found == 1) print sym; exit found != 1 || sym ~ /^\?/ }' $_files ||
+			die "not one unconditional obj- line of ${_parent:-the top} enters $_want"
 	done
 }
 
@@ -113,6 +92,47 @@ kmake() {
 in_list() {
 	awk -v o="$1" '$0 == o || substr($0, length($0) - length(o)) == "/" o { f = 1 } END { exit !f }'
 }
+# The series' KUnit options, each with the object its Makefile builds.
+tests=$(git_src diff base..HEAD -- '*Kconfig' |
+	sed -n 's/^+config \([A-Z0-9_]*KUNIT_TEST\)$/\1/p')
+[ -n "$tests" ] || die "the series adds no KUnit option"
+: >"$dir/tests"
+for t in $tests; do
+	mk=$(git_src grep -l "obj-\$(CONFIG_$t)" -- '*Makefile' | head -n 1)
+	obj=$(git_src grep -h "obj-\$(CONFIG_$t)" -- "$mk" | sed 's/.*+= *//; s/ .*//')
+	[ -n "$mk" ] && [ -n "$obj" ] || die "no Makefile builds CONFIG_$t"
+	echo "$t $(dirname "$mk")/$obj" >>"$dir/tests"
+	DECIDING="$DECIDING $t"
+done
+
+# Where kbuild would put each test: its own symbol's value, lowered to the
+# lowest value among the symbols that enter its directories, which also
+# decide what is built. (An assignment, so that a failure of entered_by
+# stops the sweep.)
+while read -r t obj; do
+	levels=$(entered_by "$(dirname "$obj")")
+	echo "$t $obj" $levels
+	for l in $levels; do
+		case " $DECIDING " in *" $l "*) ;; *) [ "$l" = y ] || DECIDING="$DECIDING $l" ;; esac
+	done
+done <"$dir/tests" >"$dir/tests-entered"
+
+# The combinations, one fragment line set per line of combinations.
+combos=$dir/combos
+{
+	echo "PCI=n"
+	for modules in y n; do
+	for kvm in $KVM_VALUES; do
+	for vfio in $VFIO_VALUES; do
+	for zdev in $ZDEV_VALUES; do
+	for kunit in $KUNIT_VALUES; do
+		set -- "$kvm" "${vfio%:*}" "${vfio#*:}" "${kunit%:*}" "${kunit#*:}"
+		[ "$modules" = y ] || case " $* " in *" m "*) continue ;; esac
+		echo "MODULES=$modules KVM=$kvm VFIO=$2 VFIO_PCI=$3 VFIO_PCI_ZDEV_KVM=$zdev KUNIT=$4 KUNIT_ALL_TESTS=$5"
+	done; done; done; done; done
+} >"$combos"
+
+# kmake DIR ARGS...: make in the series tree, out of tree in DIR.
 export CCACHE_BASEDIR="$TOP" CCACHE_IGNOREOPTIONS="-fmacro-prefix-map=* -Wa,-I*"
 export KBUILD_BUILD_TIMESTAMP="$BASE_DATE" KBUILD_BUILD_USER=zpci KBUILD_BUILD_HOST=harness
 
@@ -143,6 +163,7 @@ resolve() {
 			printf '%s=%s ' "$s" "${v:-n}"
 		done)
 		id=$(printf '%s' "$key" | sha1sum | cut -c1-10)
+		echo "$combo" >>"$dir/done-$1"
 		[ -f "$dir/resolved/$id.config" ] || {
 			cp "$conf/.config" "$dir/resolved/$id.config"
 			echo "$key" >"$dir/resolved/$id.key"
@@ -150,13 +171,17 @@ resolve() {
 		}
 	done
 }
-rm -f "$dir/failed"
+rm -f "$dir/failed" "$dir"/done-*
 start=$(date +%s)
 resolve 0 & r0=$!
 resolve 1 & r1=$!
-wait $r0 $r1
-[ ! -f "$dir/failed" ] || fail_with_log "Kconfig could not resolve $(wc -l <"$dir/failed") combinations" \
-	"$logs/resolve.log" "$repro"
+status=0
+wait $r0 || status=1
+wait $r1 || status=1
+[ "$status" = 0 ] && [ ! -f "$dir/failed" ] ||
+	fail_with_log "Kconfig could not resolve every combination" "$logs/resolve.log" "$repro"
+[ "$(cat "$dir"/done-* | wc -l)" -eq "$(wc -l <"$combos")" ] ||
+	die "$(cat "$dir"/done-* | wc -l) of $(wc -l <"$combos") combinations resolved"
 distinct=$(ls "$dir/resolved" | grep -c '\.config$')
 say "sweep: $(wc -l <"$combos") combinations resolved to $distinct distinct configurations in $(( $(date +%s) - start ))s"
 
@@ -169,13 +194,6 @@ value() {
 }
 rank() { case $1 in y) echo 2 ;; m) echo 1 ;; *) echo 0 ;; esac; }
 
-# Where kbuild would put each test: its own symbol's value, lowered to the
-# lowest value among the symbols that enter its directories.
-# (An assignment, so that a failure of entered_by stops the sweep.)
-while read -r t obj; do
-	levels=$(entered_by "$(dirname "$obj")")
-	echo "$t $obj" $levels
-done <"$dir/tests" >"$dir/tests-entered"
 
 # SWEEP_BUILD=1: build each resolution, starting from the kvm-y cell's
 # build the first time, so that kbuild rebuilds only what depends on the
@@ -233,6 +251,16 @@ for id in $(for k in "$dir"/resolved/*.key; do
 		say "# reproduce with: $repro (configuration ${cfg#$TOP/}, log ${log#$TOP/})"
 	fi
 done
-say "sweep: $n configurations checked in $(( $(date +%s) - start ))s in all"
+# A test that no resolution enables proves nothing above: each must be
+# built in somewhere (y) in at least one.
+while read -r t obj; do
+	reached=$(cat "$dir"/resolved/*.config | sed -n "s/^CONFIG_$t=//p" | sort -u | tr '\n' ' ')
+	n=$((n + 1))
+	case " $reached" in
+	*" y "*) say "ok $n - CONFIG_$t reaches: $reached" ;;
+	*) failed=$((failed + 1)); say "not ok $n - CONFIG_$t is never y, only: ${reached:-n}" ;;
+	esac
+done <"$dir/tests"
+say "sweep: $n checks in $(( $(date +%s) - start ))s in all"
 say "tap: $((n - failed)) passed, $failed failed, 0 skipped"
 [ "$failed" -eq 0 ]

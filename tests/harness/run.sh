@@ -1,8 +1,8 @@
 #!/bin/sh
 # The harness's own tests, printed as TAP. Each shows a part of the harness
 # failing when it must: the TAP reader, the Kconfig check, the patch queue
-# round trip, two per-patch gates and the guest runner. The guest checks
-# boot the default cell, so build it first (make build).
+# round trip, two per-patch gates, the posting mbox and the guest runner.
+# The guest checks boot the default cell, so build it first (make build).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$TOP/tests/harness
@@ -97,6 +97,28 @@ t "kernel-doc gate fails a new kernel-doc warning" \
 	fails_with "kernel-doc: vfio/pci: add f: 3 new kernel-doc warnings" \
 	env KERNEL_DOC="$TOP/build/linux/scripts/kernel-doc" "$TOP/scripts/patch-gates.sh" kernel-doc
 unset HARNESS_BUILD HARNESS_PATCHES
+
+# mbox: the poster's identity replaces the queue's, and git am on the base
+# gives the series' tree; the placeholder identity is refused.
+mbox_applies() {
+	MBOX_NAME="Jane Doe" MBOX_EMAIL=jane@linux.ibm.com \
+		"$TOP/scripts/mbox.sh" "$scratch/mbox" || return 1
+	! grep -l "zpci-vfio@example.org" "$scratch/mbox"/*.patch || return 1
+	git -C "$TOP/build/linux" worktree add -q --detach "$scratch/am" base || return 1
+	ok=0
+	git -C "$scratch/am" -c user.name=am -c user.email=am@localhost am -q "$scratch/mbox/series.mbox" &&
+		[ "$(git -C "$scratch/am" log --format='%an <%ae>' base.. | sort -u)" = "Jane Doe <jane@linux.ibm.com>" ] &&
+		[ "$(git -C "$scratch/am" log --format=%B base.. | grep -c '^Signed-off-by: Jane Doe <jane@linux.ibm.com>$')" = \
+			"$(git -C "$TOP/build/linux" rev-list --count base..HEAD)" ] &&
+		git -C "$scratch/am" diff --quiet HEAD "$(git -C "$TOP/build/linux" rev-parse HEAD)" || ok=1
+	git -C "$TOP/build/linux" worktree remove --force "$scratch/am"
+	return $ok
+}
+t "mbox gives the poster's identity and applies with git am on the base" mbox_applies
+t "mbox refuses the queue's placeholder identity" \
+	fails_with "refusing the placeholder identity" \
+	env MBOX_NAME="zPCI VFIO Developers" MBOX_EMAIL=zpci-vfio@example.org \
+	"$TOP/scripts/mbox.sh" "$scratch/mbox-refused"
 
 t "guest runner fails on a kernel panic" \
 	fails_with "Kernel panic" "$TOP/scripts/guest.sh" --mode exit kvm-n
