@@ -17,26 +17,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-total=$(git_src rev-list --count base..HEAD)
-[ "$total" -gt 1 ] || { say "bisect: $total patches, nothing before HEAD to build"; exit 0; }
-[ -z "$(git_src status --porcelain --untracked-files=no)" ] || die "build/linux has uncommitted changes"
-branch=$(git_src symbolic-ref -q --short HEAD || git_src rev-parse HEAD)
-trap 'git_src checkout -q "$branch"' EXIT
-trap 'exit 1' INT TERM
-
-# The build order. kvm-n and kvm-y first: on a cold cache the other cells
-# of their families (KVM off; KVM on) then find most objects in ccache.
-# Then the cells that share objects with one another (kvm-m and
-# kvm-m-vfio-m: KVM as a module) are kept apart, so that the second finds
-# the first's objects in ccache instead of compiling the same files at the
-# same time; x86_64, small, last.
-order="kvm-n kvm-y kvm-m no-pci kvm-n-vfio-m kvm-m-vfio-m x86_64"
-cells=$(ls "$TOP"/configs/*.config | xargs -n1 basename | sed -n 's/\.config$//p' | grep -v '^base-' |
-	awk -v order="$order" 'BEGIN { n = split(order, o, " "); for (i = 1; i <= n; i++) rank[o[i]] = i }
-		{ print ($0 in rank ? rank[$0] : 99), $0 }' | sort -s -k1,1n | cut -d' ' -f2)
 state=$BUILD/bisect
-rm -rf "$state"
-mkdir -p "$state"
 
 # inputs CELL: the tree's files the cell's last build read, one per line,
 # from the .cmd files kbuild keeps for each target. Of the objects, only
@@ -68,6 +49,9 @@ inputs() {
 # affects CELL COMMIT: whether COMMIT can change what CELL builds.
 affects() {
 	[ -f "$state/$1.commit" ] || return 0
+	# No input list (no .cmd file found or read) would skip the cell for
+	# every change, a real one included: build it instead.
+	[ -s "$state/$1.inputs" ] || return 0
 	# tools/, Documentation/ and MAINTAINERS are never part of a kernel build.
 	changes=$(git_src diff --name-status "$(cat "$state/$1.commit")" "$2" |
 		grep -vE "^[A-Z0-9]+	((tools|Documentation)/|MAINTAINERS$)" || true)
@@ -101,9 +85,42 @@ build_all() {
 	for cell in "$@"; do
 		echo "$c" >"$state/$cell.commit"
 		inputs "$cell" >"$state/$cell.inputs"
+		[ -s "$state/$cell.inputs" ] ||
+			warn "$cell: no inputs in the .cmd files of its build: it is built for every later patch"
 		times="$times $cell $(cat "$state/$cell.secs")s"
 	done
 }
+
+# bisect.sh --affects CELL COMMIT: only say whether COMMIT can change what
+# CELL builds, from what the last run left in build/bisect: "changed"
+# (exit 0) or "unchanged" (exit 1). The harness's own tests check the
+# decision this way, without building a kernel.
+if [ "${1:-}" = --affects ]; then
+	[ $# -eq 3 ] || die "usage: bisect.sh [--affects CELL COMMIT]"
+	if affects "$2" "$3"; then say "bisect: $2: changed"; exit 0; fi
+	say "bisect: $2: unchanged"
+	exit 1
+fi
+
+total=$(git_src rev-list --count base..HEAD)
+[ "$total" -gt 1 ] || { say "bisect: $total patches, nothing before HEAD to build"; exit 0; }
+[ -z "$(git_src status --porcelain --untracked-files=no)" ] || die "build/linux has uncommitted changes"
+branch=$(git_src symbolic-ref -q --short HEAD || git_src rev-parse HEAD)
+trap 'git_src checkout -q "$branch"' EXIT
+trap 'exit 1' INT TERM
+
+# The build order. kvm-n and kvm-y first: on a cold cache the other cells
+# of their families (KVM off; KVM on) then find most objects in ccache.
+# Then the cells that share objects with one another (kvm-m and
+# kvm-m-vfio-m: KVM as a module) are kept apart, so that the second finds
+# the first's objects in ccache instead of compiling the same files at the
+# same time; x86_64, small, last.
+order="kvm-n kvm-y kvm-m no-pci kvm-n-vfio-m kvm-m-vfio-m x86_64"
+cells=$(ls "$TOP"/configs/*.config | xargs -n1 basename | sed -n 's/\.config$//p' | grep -v '^base-' |
+	awk -v order="$order" 'BEGIN { n = split(order, o, " "); for (i = 1; i <= n; i++) rank[o[i]] = i }
+		{ print ($0 in rank ? rank[$0] : 99), $0 }' | sort -s -k1,1n | cut -d' ' -f2)
+rm -rf "$state"
+mkdir -p "$state"
 
 # The unpatched base first, in kvm-n and kvm-y: on a cold cache their
 # first build is then the base's, which leaves the base's objects in ccache

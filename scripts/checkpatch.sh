@@ -19,13 +19,24 @@ rm -rf "$results"
 mkdir -p "$results"
 export SRC PATCHES dict results
 # /usr/bin first: checkpatch's SPDX check needs Debian's python3 modules.
+# Each run's exit status goes next to its output ($results/PATCH.status).
+# checkpatch.pl is our tree's own (the harness's tests put a stand-in there).
 xargs -P "$JOBS" -I{} sh -c 'cd "$SRC" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict \
-	--ignore UNKNOWN_COMMIT_ID --codespell --codespellfile "$dict" --terse --show-types "$PATCHES/$1" >"$results/$1.out" 2>&1' sh {} \
+	--ignore UNKNOWN_COMMIT_ID --codespell --codespellfile "$dict" --terse --show-types "$PATCHES/$1" >"$results/$1.out" 2>&1
+	echo $? >"$results/$1.status"' sh {} \
 	<"$PATCHES/series" || true
 bad=0
 for p in $(cat "$PATCHES/series"); do
-	if [ -f "$results/$p.out" ]; then
+	if [ -f "$results/$p.status" ]; then
 		out=$(grep -E 'ERROR|WARNING|CHECK|Traceback|rror:' "$results/$p.out" || true)
+		status=$(cat "$results/$p.status")
+		# checkpatch.pl exits 0 only when it found nothing: a crash (Perl
+		# dies, status 255) prints none of the words above, so without its
+		# status it would read as clean.
+		if [ "$status" -ne 0 ] && [ -z "$out" ]; then
+			out=$(printf '%s: checkpatch.pl exited with status %s and reported no error, warning or check:\n' "$p" "$status"
+				tail -n 5 "$results/$p.out" | sed 's/^/  /')
+		fi
 	else
 		out="$p: checkpatch did not run"
 	fi

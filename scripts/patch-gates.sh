@@ -158,9 +158,12 @@ warnings_at() {
 		# an object named on the command line even where the configuration
 		# leaves it out. Each object compiled has its warnings after its
 		# own line (-Otarget); C=1 runs sparse on what is compiled. -k: an
-		# object that fails does not hide others.
+		# object that fails does not hide others. A make that fails is
+		# noted (make-failed) and fails the patches on either side of this
+		# commit: a broken compiler or sparse prints no warning, so the
+		# commits before and after would compare equal.
 		make -C "$SRC" O="$out" ARCH=s390 CROSS_COMPILE="$S390_CROSS" -k -j"$JOBS" -Otarget \
-			W=1 C=1 $(echo "$dirs" | sed 's|$|/|') >"$dir/make.log" 2>&1 || true
+			W=1 C=1 $(echo "$dirs" | sed 's|$|/|') >"$dir/make.log" 2>&1 || : >"$dir/make-failed"
 		# Every object compiled here, wanted or not, has new warnings: a
 		# later commit that wants it may find it up to date.
 		sed -nE 's/^  CC( \[M\])? +([^ ]+\.o)$/\2/p' "$dir/make.log" | while read -r o; do
@@ -202,6 +205,19 @@ gate_warnings() {
 		n=$((n + 1))
 		subject=$(git_src log -1 --format=%s "$c")
 		kernel_change "$c" || { skip "no kernel change"; continue; }
+		# make must have worked at the commit before and at this one.
+		broken=
+		for wc in $warn_cells; do
+			for i in $((n - 1)) "$n"; do
+				[ -e "$glogs/${wc%%:*}/$i/make-failed" ] || continue
+				broken="$broken ${wc%%:*}/$i"
+				tail -n 3 "$glogs/${wc%%:*}/$i/make.log" | sed "s|^|  ${wc%%:*}/$i make: |"
+			done
+		done
+		if [ -n "$broken" ]; then
+			fail "make failed (${broken# }: ${glogs#$TOP/}/CELL/N/make.log)"
+			continue
+		fi
 		new=0 checked=0
 		for wc in $warn_cells; do
 			cell=${wc%%:*}

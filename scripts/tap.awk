@@ -3,8 +3,10 @@
 # test point ("PASS name", "FAIL name", "SKIP name"), any error, and a last
 # line "tap: P passed, F failed, S skipped". Exits non-zero on a failed
 # point, a missing or repeated plan, a plan that does not match the points
-# seen, or a "Bail out!". Only top-level lines count: kselftest nests
-# subtests behind "#" and indentation.
+# seen, a test number seen twice or outside the plan, or a "Bail out!";
+# each but a failed point prints a "tap: error:" line saying which. Only
+# top-level lines count: kselftest nests subtests behind "#" and
+# indentation.
 function error(msg) { print "tap: error: " msg; errors++ }
 { sub(/\r$/, "") }
 /^1\.\.[0-9]+/ {
@@ -20,10 +22,20 @@ function error(msg) { print "tap: error: " msg; errors++ }
 	else if ($1 == "ok") { print "PASS " name; passed++ }
 	else { print "FAIL " name; failed++ }
 	seen++
+	# The count alone lets "1..2 / ok 1 / ok 1" pass with test 2 never run:
+	# each number must come once, and (checked at the end, since a plan may
+	# come last) within the plan.
+	num = ($1 == "ok" ? $2 : $3) + 0
+	if (num in numbers) error("test " num " seen twice")
+	numbers[num] = 1
 }
 END {
 	if (plan == "") error("no plan (1..N line)")
-	else if (seen != plan) error("planned " plan " tests, saw " seen)
+	else {
+		if (seen != plan) error("planned " plan " tests, saw " seen)
+		for (num in numbers)
+			if (num + 0 < 1 || num + 0 > plan) error("test " num " outside the plan 1.." plan)
+	}
 	printf "tap: %d passed, %d failed, %d skipped\n", passed, failed, skipped
 	exit (failed || errors) ? 1 : 0
 }

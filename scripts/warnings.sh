@@ -17,11 +17,17 @@ dirs=$(git_src diff --name-only base..HEAD | grep -vE '^(tools|Documentation|inc
 [ -n "$dirs" ] || { say "warnings: the series changes no kernel directory"; exit 0; }
 
 # warnings_of TREE CELL: the W=1 and sparse warnings of $dirs, normalized.
+# make's output is kept in a log and its status checked: a make or sparse
+# that breaks prints no warning, on the base as on the series, and the two
+# empty lists would compare equal.
 warnings_of() {
 	KERNEL_TREE=$1 "$TOP/scripts/build.sh" "$2" >/dev/null
 	use_kernel_tree "$1"
+	log=$LOGS/warnings-$2-$1.log
 	make -C "$KSRC" O="$KOUT/$2" ARCH=s390 CROSS_COMPILE="$S390_CROSS" \
-		-j"$JOBS" -Otarget W=1 C=2 $dirs 2>&1 | grep -E '^[^ ]+:[0-9]+(:[0-9]+)?: (warning|error):' |
+		-j"$JOBS" -Otarget W=1 C=2 $dirs >"$log" 2>&1 ||
+		fail_with_log "make W=1 C=2 failed on the $1 tree in $2" "$log" "scripts/warnings.sh $2"
+	grep -E '^[^ ]+:[0-9]+(:[0-9]+)?: (warning|error):' "$log" |
 		sed -E 's|^([^ ]*/)?linux/||; s|^([^:]+):[0-9]+(:[0-9]+)?:|\1:|' | sort
 }
 
