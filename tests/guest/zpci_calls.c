@@ -17,6 +17,7 @@ static const struct {
 } features[] = {
 	{ VFIO_DEVICE_FEATURE_ZPCI_INTERP, sizeof(struct vfio_device_zpci_interp) },
 	{ VFIO_DEVICE_FEATURE_ZPCI_AIF, sizeof(struct vfio_device_zpci_aif) },
+	{ VFIO_DEVICE_FEATURE_ZPCI_IOAT, sizeof(struct vfio_device_zpci_ioat) },
 };
 
 #define FULL	UINT32_MAX	/* the payload is the feature's struct */

@@ -11,7 +11,7 @@
 #include <linux/vfio.h>
 
 /* How many different feature calls zpci_feature_call() makes. */
-#define ZPCI_FEATURE_CALLS	16
+#define ZPCI_FEATURE_CALLS	24
 
 /* 1 when the kernel under test has the zPCI KVM part (the features). */
 int zpci_have_kvm(void);

@@ -107,7 +107,7 @@ TEST_F_TIMEOUT(zpci_fuzz, random_calls_get_success_or_a_clean_errno, 600)
 			self->buf[j] = rnd() % 3 ? 0 : rnd();
 		if (rnd() % 4) {
 			/* zPCI features (and the next number) mostly, others sometimes */
-			uint32_t id = rnd() % 8 ? VFIO_DEVICE_FEATURE_ZPCI_INTERP + rnd() % 3 :
+			uint32_t id = rnd() % 8 ? VFIO_DEVICE_FEATURE_ZPCI_INTERP + rnd() % 4 :
 						  rnd() & 0xffff;
 			uint32_t ops = (rnd() % 8) << 16;
 
