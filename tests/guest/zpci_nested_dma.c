@@ -7,10 +7,11 @@
  * A buffer of this process is the guest's RAM, mapped in an IOAS at guest
  * physical addresses inside the function's DMA window. A nest parent HWPT
  * holds those mappings; a nested HWPT of type IOMMU_HWPT_DATA_S390_ZPCI is
- * allocated on it with the guest's IOTA, whose region, segment and page
- * tables live in that RAM. The function, bound through the vfio cdev, is
- * attached to the nested HWPT, and each change of the guest's tables is
- * followed by IOMMU_HWPT_INVALIDATE, as a guest's RPCIT would be.
+ * allocated on it with the guest's DMA window and IOTA, whose region,
+ * segment and page tables live in that RAM. The function, bound through
+ * the vfio cdev, is attached to the nested HWPT, and each change of the
+ * guest's tables is followed by IOMMU_HWPT_INVALIDATE, as a guest's RPCIT
+ * would be.
  *
  * The function must be a virtio-rng device that translates its DMA
  * (QEMU: iommu_platform=on,disable-legacy=on): this program drives its
@@ -95,6 +96,7 @@ struct bar_loc {
 
 struct nested {
 	const char *bdf;
+	const char *other;	/* another function, for the type1 bench */
 	int iommufd, dev;
 	uint32_t dev_id, ioas, parent, hwpt;
 	uint64_t start_dma, end_dma;
@@ -441,11 +443,19 @@ static int ioas_unmap(struct nested *n, uint64_t at, uint64_t len)
 	return ioctl(n->iommufd, IOMMU_IOAS_UNMAP, &unmap);
 }
 
-/* IOMMU_HWPT_ALLOC of a nested HWPT on the parent; returns 0 or errno. */
-static int nested_alloc(struct nested *n, uint64_t iota, uint32_t flags, uint32_t reserved,
-			uint32_t *id)
+/* What the guest registers: its anchor, and the function's whole window */
+static struct iommu_hwpt_s390_zpci guest_reg(struct nested *n)
 {
-	struct iommu_hwpt_s390_zpci data = { .iota = iota, .flags = flags, .__reserved = reserved };
+	return (struct iommu_hwpt_s390_zpci) {
+		.iota = (n->gpa + RT_OFF) | IOTA_RTTO,
+		.start = n->start_dma,
+		.end = n->end_dma,
+	};
+}
+
+/* IOMMU_HWPT_ALLOC of a nested HWPT on the parent; returns 0 or errno. */
+static int nested_alloc(struct nested *n, struct iommu_hwpt_s390_zpci data, uint32_t *id)
+{
 	struct iommu_hwpt_alloc cmd = {
 		.size = sizeof(cmd),
 		.dev_id = n->dev_id,
@@ -652,20 +662,41 @@ static void expect_blocked(struct nested *n, int io, const char *what)
 	    what, c, ok ? "completed" : "not completed", (unsigned long long)status);
 }
 
+/* IOMMU_HWPT_ALLOC with the guest's registration changed by one field */
+#define alloc_with(field, value, id) ({				\
+	struct iommu_hwpt_s390_zpci d = guest_reg(n);		\
+								\
+	d.field = (value);					\
+	nested_alloc(n, d, id);					\
+})
+
 static void test_bad_input(struct nested *n)
 {
-	uint64_t good = (n->gpa + RT_OFF) | IOTA_RTTO;
+	struct iommu_hwpt_s390_zpci reg = guest_reg(n);
+	uint64_t good = reg.iota;
 	uint32_t id, done;
 	int rc;
 
-	rc = nested_alloc(n, good, 1, 0, &id);
+	rc = alloc_with(flags, 1, &id);
 	tap(rc == EOPNOTSUPP, "alloc with an unknown flag: %s", strerror(rc));
-	rc = nested_alloc(n, good, 0, 1, &id);
+	rc = alloc_with(__reserved, 1, &id);
 	tap(rc == EOPNOTSUPP, "alloc with a reserved field set: %s", strerror(rc));
-	rc = nested_alloc(n, good & ~0x800UL, 0, 0, &id);
+	rc = alloc_with(iota, good & ~0x800UL, &id);
 	tap(rc == EINVAL, "alloc with translation off in the IOTA: %s", strerror(rc));
-	rc = nested_alloc(n, good | 0x1000, 0, 0, &id);
+	rc = alloc_with(iota, good | 0x1000, &id);
 	tap(rc == EINVAL, "alloc with a table origin that is not 16K aligned: %s", strerror(rc));
+	rc = alloc_with(start, n->start_dma - PAGE, &id);
+	tap(rc == EINVAL, "alloc with a window that starts before the function's: %s",
+	    strerror(rc));
+	rc = alloc_with(end, n->end_dma + PAGE, &id);
+	tap(rc == EINVAL, "alloc with a window that ends after the function's: %s", strerror(rc));
+	rc = alloc_with(end, n->end_dma - 8, &id);
+	tap(rc == EINVAL, "alloc with a window that ends inside a page: %s", strerror(rc));
+	reg = guest_reg(n);
+	reg.start = n->io_base;
+	reg.end = n->io_base - 1;
+	rc = nested_alloc(n, reg, &id);
+	tap(rc == EINVAL, "alloc with a window that ends before it starts: %s", strerror(rc));
 	rc = guest_refresh(n, n->io_base + 1, PAGE, &done);
 	tap(rc == EINVAL && done == 0, "refresh of an unaligned range: %s, %u handled",
 	    strerror(rc), done);
@@ -678,6 +709,37 @@ static void test_bad_input(struct nested *n)
 	rc = guest_refresh(n, ~0xfffULL, 2 * PAGE, &done);
 	tap(rc == EINVAL && done == 0, "refresh of a range that wraps: %s, %u handled",
 	    strerror(rc), done);
+}
+
+/*
+ * A guest window smaller than the function's: the function can be attached
+ * to it, and refreshes outside it are refused. Then back to the HWPT of the
+ * whole window.
+ */
+static void test_guest_window(struct nested *n)
+{
+	struct iommu_hwpt_s390_zpci reg = guest_reg(n);
+	uint32_t id, whole = n->hwpt, done = 0;
+	int rc;
+
+	reg.start = n->io_base;
+	reg.end = n->io_base + (16UL << 20) - 1;
+	rc = nested_alloc(n, reg, &id);
+	tap(!rc, "alloc for a guest window of 16M within the function's: %s", strerror(rc));
+	if (rc)
+		return;
+	rc = attach(n, id);
+	tap(!rc, "attach the function to it: %s", strerror(rc));
+	n->hwpt = id;
+	rc = guest_refresh(n, n->start_dma, PAGE, &done);
+	tap(rc == EINVAL && done == 0, "refresh outside the guest's window: %s, %u handled",
+	    strerror(rc), done);
+	rc = guest_refresh(n, n->io_base, PAGE, &done);
+	tap(!rc && done == 1, "refresh inside it: %s", strerror(rc));
+	n->hwpt = whole;
+	rc = attach(n, whole);
+	tap(!rc, "attach back to the HWPT of the whole window: %s", strerror(rc));
+	destroy(n, id);
 }
 
 /* The guest's tables for the DMA tests, refreshed as a guest would. */
@@ -808,9 +870,135 @@ static void case_protected(struct nested *n)
 }
 
 /*
+ * A bench of the guest's refresh of its translations (RPCIT) of N pages:
+ * through the nested HWPT (IOMMU_HWPT_INVALIDATE) against what QEMU does
+ * today for a function in a VFIO type1 container: walk the guest's tables
+ * for each page and replace the page's mapping with VFIO_IOMMU_UNMAP_DMA
+ * and VFIO_IOMMU_MAP_DMA. The type1 road runs on the other function. Every
+ * timed refresh changes every entry it covers. Meant for QEMU's -icount
+ * (scripts/bench.sh), where guest time counts instructions.
+ */
+#define BENCH_PT_OFF	0x40000UL	/* 16 page tables: 4096 I/O pages */
+#define BENCH_PAGES	4096
+#define BENCH_DATA	16		/* guest pages the I/O pages cycle over */
+
+/* Bench page i: 32M above the tests' I/O pages, in segments of its own */
+static uint64_t bench_iova(struct nested *n, unsigned int i)
+{
+	return n->io_base + (32UL << 20) + i * PAGE;
+}
+
+/* The guest's tables of round r: bench page i at guest page (i + r) % 16 */
+static void bench_tables(struct nested *n, unsigned int r)
+{
+	for (unsigned int i = 0; i < BENCH_PAGES; i++) {
+		uint64_t a = bench_iova(n, i);
+		uint64_t pt = BENCH_PT_OFF + i / 256 * 2048;
+
+		ram64(n, ST_OFF)[SX(a)] = (n->gpa + pt) | STE_VALID_SX;
+		ram64(n, pt)[PX(a)] = n->gpa + DATA_A_OFF + (i + r) % BENCH_DATA * PAGE;
+	}
+}
+
+/* The guest table entry at gpa, as QEMU reads it; invalid outside RAM */
+static uint64_t guest_entry(struct nested *n, uint64_t gpa)
+{
+	if (gpa < n->gpa || gpa - n->gpa > RAM_SIZE - 8)
+		return TABLE_INVALID | PTE_INVALID;
+	return *ram64(n, gpa - n->gpa);
+}
+
+/* QEMU's walk of the guest's tables for I/O address a: a gpa, or 0 */
+static uint64_t qemu_walk(struct nested *n, uint64_t a)
+{
+	uint64_t e = guest_entry(n, n->gpa + RT_OFF + RTX(a) * 8);
+
+	if (e & TABLE_INVALID)
+		return 0;
+	e = guest_entry(n, (e & ~0x3fffUL) + SX(a) * 8);
+	if (e & TABLE_INVALID)
+		return 0;
+	e = guest_entry(n, (e & ~0x7ffUL) + PX(a) * 8);
+	return e & PTE_INVALID ? 0 : e & ~0xfffUL;
+}
+
+/* QEMU's refresh of npages bench pages in a type1 container: 0 or errno */
+static int type1_refresh(struct nested *n, int container, uint64_t *mapped,
+			 unsigned int npages)
+{
+	for (unsigned int i = 0; i < npages; i++) {
+		struct vfio_iommu_type1_dma_unmap unmap = {
+			.argsz = sizeof(unmap), .iova = bench_iova(n, i), .size = PAGE,
+		};
+		struct vfio_iommu_type1_dma_map map = {
+			.argsz = sizeof(map),
+			.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+			.iova = bench_iova(n, i), .size = PAGE,
+		};
+		uint64_t gpa = qemu_walk(n, bench_iova(n, i));
+
+		if (gpa == mapped[i])
+			continue;
+		if (mapped[i] && ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap))
+			return errno;
+		mapped[i] = 0;
+		map.vaddr = (uintptr_t)n->ram + (gpa - n->gpa);
+		if (gpa && ioctl(container, VFIO_IOMMU_MAP_DMA, &map))
+			return errno;
+		mapped[i] = gpa;
+	}
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+static void case_bench(struct nested *n)
+{
+	static const unsigned int sizes[] = { 1, 64, BENCH_PAGES };
+	static uint64_t mapped[BENCH_PAGES];
+	unsigned int round = 0;
+	struct vfio_dev t1;
+	const char *what;
+
+	if (!n->other || vfio_dev_open(&t1, n->other, &what)) {
+		tap(0, "a type1 container for a second function: %s (%s)",
+		    n->other ? what : "none", strerror(errno));
+		return;
+	}
+	for (unsigned int s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		uint64_t nested_ns = 0, type1_ns = 0, t;
+		uint32_t done = 0;
+		int rc = 0, rc1 = 0;
+
+		/* An untimed round first: the mappings exist, as in a guest. */
+		for (int timed = 0; timed < 2 && !rc && !rc1; timed++) {
+			bench_tables(n, ++round);
+			t = now_ns();
+			rc = guest_refresh(n, bench_iova(n, 0), sizes[s] * PAGE, &done);
+			nested_ns = now_ns() - t;
+			t = now_ns();
+			rc1 = type1_refresh(n, t1.container, mapped, sizes[s]);
+			type1_ns = now_ns() - t;
+		}
+		printf("# bench: %u pages: nested %llu ns, type1 %llu ns\n", sizes[s],
+		       (unsigned long long)nested_ns, (unsigned long long)type1_ns);
+		tap(!rc && done == 1 && !rc1,
+		    "refresh of %u pages through the nested HWPT (%s) and type1 (%s)",
+		    sizes[s], strerror(rc), strerror(rc1));
+	}
+	vfio_dev_close(&t1);
+}
+
+/*
  * The DMA that must not land, one per run: "none" (the default, for the
  * guest runs whose later programs need the function) or one of the others
- * (scripts/nested.sh, a boot each).
+ * (scripts/nested.sh, a boot each); or "bench" (scripts/bench.sh).
  */
 static const struct {
 	const char *name;
@@ -822,6 +1010,7 @@ static const struct {
 	{ "outside", case_outside },
 	{ "unmapped", case_unmapped },
 	{ "protected", case_protected },
+	{ "bench", case_bench },
 };
 
 /* The first of the functions that is a modern virtio-rng device. */
@@ -861,11 +1050,14 @@ int main(int argc, char **argv)
 	printf("TAP version 13\n");
 	errno = ENODEV;
 	n.bdf = pick_rng(argc, argv);
+	for (int i = 1; i < argc; i++)
+		if (n.bdf && strcmp(argv[i], n.bdf))
+			n.other = argv[i];
 	if (!n.bdf)
 		what = "no modern virtio-rng function (QEMU: iommu_platform=on,disable-legacy=on)";
 	else
 		what = setup(&n);
-	if (!what && (rc = nested_alloc(&n, (n.gpa + RT_OFF) | IOTA_RTTO, 0, 0, &n.hwpt)))
+	if (!what && (rc = nested_alloc(&n, guest_reg(&n), &n.hwpt)))
 		what = "IOMMU_HWPT_ALLOC of an IOMMU_HWPT_DATA_S390_ZPCI nested HWPT";
 	if (what) {
 		int must = need && !strcmp(need, "y");
@@ -886,6 +1078,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	test_bad_input(&n);
+	test_guest_window(&n);
 	test_dma(&n);
 	test_one_page_everywhere(&n);
 	if (cases[c].run)
