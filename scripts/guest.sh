@@ -40,7 +40,7 @@ sections=$LOGS/$name
 repro="make guest CELL=$cell"
 [ -z "$show" ] || repro="make show CELL=$cell"
 [ "$mode" = run ] || repro="scripts/guest.sh --mode $mode --timeout $timeout $cell"
-[ -z "$list" ] || repro="scripts/soak.sh"
+[ -z "$list" ] || repro="scripts/guest.sh --list $list${env:+ --env \"$env\"} $cell"
 
 "$TOP/scripts/initramfs.sh" "$cell"
 # Tell the kselftests whether this kernel has the zPCI KVM part; the kernel

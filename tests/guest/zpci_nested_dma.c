@@ -33,9 +33,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/iommufd.h>
@@ -784,39 +786,114 @@ static void test_dma(struct nested *n)
 	    "DMA to guest RAM of the second IOAS mapping lands there (%ld bytes)", c);
 }
 
-/*
- * Every page of the DMA window mapped to one guest page, refreshed at once:
- * no page is pinned for it, and the call returns. Then the tables of the
- * DMA tests again.
- */
-static void test_one_page_everywhere(struct nested *n)
+/* The guest's tables map every page of the DMA window to guest page off */
+static void map_window_to(struct nested *n, uint64_t off)
 {
-	uint64_t size = n->end_dma - n->start_dma + 1;
-	long before = vm_pinned_kb(), after;
-	struct timespec t0, t1;
-	uint32_t done;
-	long c;
-	int ok, rc;
-
 	for (unsigned long i = 0; i < 256; i++)
-		ram64(n, PT2_OFF)[i] = n->gpa + DATA_A_OFF;
+		ram64(n, PT2_OFF)[i] = n->gpa + off;
 	for (uint64_t a = n->start_dma; a < n->end_dma; a += 1UL << 20) {
 		if (ram64(n, RT_OFF)[RTX(a)] & TABLE_INVALID)
 			ram64(n, RT_OFF)[RTX(a)] = (n->gpa + ST_OFF) | RTE_VALID_RTX;
 		ram64(n, ST_OFF)[SX(a)] = (n->gpa + PT2_OFF) | STE_VALID_SX;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = guest_refresh(n, n->start_dma, size, &done);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	after = vm_pinned_kb();
-	tap(!rc && done == 1 && after == before,
-	    "%lu I/O pages mapped to one guest page: %s in %ld ms, VmPin %ld -> %ld kB",
-	    (unsigned long)(size / PAGE), strerror(rc),
-	    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000),
-	    before, after);
+}
+
+/* The tables of the DMA tests again, and a DMA through them */
+static void tables_again(struct nested *n)
+{
+	long c;
+	int ok;
+
 	map_all(n);
 	c = dma_to(n, IO_CTRL, &ok);
 	tap(ok && landed(n, c, n->ram, DATA_C_OFF), "then the DMA tests' tables again (%ld bytes)", c);
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * Every page of the DMA window mapped to one guest page, refreshed at once:
+ * no page is pinned for it, and the call returns. Then the tables of the
+ * DMA tests again. Returns how long the refresh took, in ms.
+ */
+static long test_one_page_everywhere(struct nested *n)
+{
+	uint64_t size = n->end_dma - n->start_dma + 1;
+	long before = vm_pinned_kb(), after, ms;
+	struct timespec t0;
+	uint32_t done;
+	int rc;
+
+	map_window_to(n, DATA_A_OFF);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = guest_refresh(n, n->start_dma, size, &done);
+	ms = ms_since(&t0);
+	after = vm_pinned_kb();
+	tap(!rc && done == 1 && after == before,
+	    "%lu I/O pages mapped to one guest page: %s in %ld ms, VmPin %ld -> %ld kB",
+	    (unsigned long)(size / PAGE), strerror(rc), ms, before, after);
+	tables_again(n);
+	return ms;
+}
+
+/*
+ * The same refresh, every entry changed, in a child that is killed a fifth
+ * of the way in: the kernel must notice the fatal signal at its next batch
+ * of pages and let the child die, rather than finish the whole window
+ * first. full_ms is what the whole refresh took before.
+ */
+static void test_refresh_killable(struct nested *n, long full_ms)
+{
+	uint64_t size = n->end_dma - n->start_dma + 1;
+	struct timespec t0;
+	int go[2], status;
+	pid_t pid;
+	long ms;
+	char x;
+
+	if (full_ms < 100) {
+		tap(1, "a killed refresh # SKIP a refresh of the whole window takes %ld ms, too short",
+		    full_ms);
+		return;
+	}
+	map_window_to(n, DATA_B_OFF);
+	if (pipe(go)) {
+		tap(0, "pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(go[0]);
+		if (write(go[1], "", 1) != 1)
+			_exit(2);
+		guest_refresh(n, n->start_dma, size, NULL);
+		_exit(0);
+	}
+	close(go[1]);
+	if (pid < 0 || read(go[0], &x, 1) != 1) {
+		tap(0, "fork a child for the refresh: %s", strerror(errno));
+		close(go[0]);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		return;
+	}
+	close(go[0]);
+	usleep(full_ms * 1000 / 5);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	ms = ms_since(&t0);
+	tap(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && ms < full_ms / 3,
+	    "a refresh of the whole window (%ld ms) killed %ld ms in: %s after %ld ms",
+	    full_ms, full_ms / 5,
+	    WIFSIGNALED(status) ? "killed" : "ended on its own", ms);
+	tables_again(n);
 }
 
 /*
@@ -1080,7 +1157,7 @@ int main(int argc, char **argv)
 	test_bad_input(&n);
 	test_guest_window(&n);
 	test_dma(&n);
-	test_one_page_everywhere(&n);
+	test_refresh_killable(&n, test_one_page_everywhere(&n));
 	if (cases[c].run)
 		cases[c].run(&n);
 	rc = attach(&n, n.parent);
