@@ -6,7 +6,9 @@
 # runs the guest's soak list: kunit_results (the series' KUnit suites,
 # run at boot on this kernel), zpci_stress (threads on both functions at
 # once), zpci_failslab (systematic and random allocation failures),
-# zpci_fuzz (seeded random calls) and kmemleak_check (a scan at the end).
+# zpci_fuzz (seeded random calls), zpci_nested_dma's fuzz case (random
+# guest tables, refreshes, IOAS unmaps and nested HWPTs attached and
+# destroyed, in three threads) and kmemleak_check (a scan at the end).
 # guest.sh fails the run on any failed test point and on any kernel report
 # on the console. Then the soak shows it can fail: the same kernel with
 # tests/soak/leak.patch (GET_INFO no longer frees its capability chain)
@@ -28,10 +30,11 @@ figures() {
 	/^# zpci_failslab: (systematic|random) [a-z-]+: / { failslab += $5 }
 	/^# zpci_failslab: (systematic|random): / { faults += $4 }
 	/^# zpci_fuzz: [0-9]+ calls:/ { fuzz += $3 }
+	/^# fuzz: [a-z]+: [0-9]+ calls,/ { nested += $4 }
 	/^# kmemleak: [0-9]+ leaks reported/ { leaks += $3 }
 	END {
-		printf "calls %d (stress %d, failslab %d, fuzz %d), faults injected %d, ",
-			stress + failslab + fuzz, stress, failslab, fuzz, faults
+		printf "calls %d (stress %d, failslab %d, fuzz %d, nested fuzz %d), faults injected %d, ",
+			stress + failslab + fuzz + nested, stress, failslab, fuzz, nested, faults
 		printf "kernel reports %d, kmemleak objects %d\n", reports, leaks
 	}' "$1"
 }
@@ -46,7 +49,7 @@ suites=$(git_src diff --name-only --diff-filter=AM base..HEAD -- '*test*.c' |
 [ -n "$suites" ] || die "soak: the series adds no KUnit suite"
 status=0
 "$TOP/scripts/guest.sh" --list soak --smp 2 --timeout 1500 \
-	--env "kunit.enable=1 KUNIT_SUITES=$suites" "$cell" || status=$?
+	--env "kunit.enable=1 KUNIT_SUITES=$suites ZPCI_NESTED_CASE=fuzz" "$cell" || status=$?
 say "soak: $cell: $(figures "$LOGS/guest-$cell-soak.log")"
 [ "$status" -eq 0 ] || exit "$status"
 
